@@ -1,0 +1,69 @@
+//! Sign-up, log-in, log-out and "who am I".
+
+use super::{AppError, Viewer};
+use leptos::prelude::*;
+
+/// The signed-in user, or `None` for visitors.
+#[server(endpoint = "account/viewer")]
+pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
+    Ok(crate::server::context::current_user().map(|u| u.to_viewer()))
+}
+
+/// Creates a customer account and signs it in. `next` is where to go afterwards (same-site paths only).
+#[server(endpoint = "account/signup")]
+pub async fn sign_up(
+    email: String,
+    password: String,
+    first_name: String,
+    last_name: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{context, services::accounts};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            state.limits.signup.check(&context::client_key())?;
+            let user_id =
+                accounts::sign_up(&state, &email, &password, &first_name, &last_name).await?;
+            context::start_session(&state, user_id).await?;
+            leptos_axum::redirect(&context::safe_next(next.as_deref(), "/account"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "account/login")]
+pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{context, services::accounts};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let who = email.trim().to_lowercase();
+            state
+                .limits
+                .login
+                .check(&format!("{}|{who}", context::client_key()))?;
+            let user = accounts::authenticate(&state, &email, &password).await?;
+            context::start_session(&state, user.id).await?;
+            let home = if user.is_admin { "/admin" } else { "/account" };
+            leptos_axum::redirect(&context::safe_next(next.as_deref(), home));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "account/logout")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::server::context;
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::end_session(&state).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}

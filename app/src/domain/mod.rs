@@ -1,0 +1,7 @@
+//! Pure business rules: no IO, no async, no feature gates. Everything here is deterministic and tested
+//! without a database; services call these and persist the results.
+
+pub mod account;
+pub mod money;
+pub mod order;
+pub mod validation;

@@ -1,0 +1,115 @@
+//! Database access: the backend alias, connecting, migrating, and one module of queries per table.
+//!
+//! The backend is chosen at compile time (`sqlite` or `postgres` feature); the query text is the same
+//! for both (`$1` placeholders, `RETURNING`, `ON CONFLICT`), so every query is tested on both engines.
+//! Timestamps are bound from Rust (UTC), never taken from the database's clock, so tests can set time.
+
+pub mod events;
+pub mod orders;
+pub mod payments;
+pub mod sessions;
+pub mod users;
+pub mod webhook_events;
+
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+compile_error!("enable exactly one database backend: `sqlite` or `postgres`, not both");
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!("the `ssr` build needs a database backend: enable `sqlite` or `postgres`");
+
+#[cfg(feature = "sqlite")]
+pub type Db = sqlx::Sqlite;
+#[cfg(feature = "postgres")]
+pub type Db = sqlx::Postgres;
+
+pub type Pool = sqlx::Pool<Db>;
+/// One connection (or an open transaction, via `&mut *tx`): what multi-statement services pass around.
+pub type DbConn = <Db as sqlx::Database>::Connection;
+
+/// Queues write transactions that would otherwise collide.
+///
+/// SQLite allows one writer at a time, and colliding writers sleep in SQLite's busy handler with a
+/// coarse backoff, which shows as a long latency tail under concurrent webhooks. Taking this async lock
+/// first makes them wait in line instead. PostgreSQL locks rows itself, so there the gate is open.
+#[derive(Default)]
+pub struct WriteGate {
+    #[cfg(feature = "sqlite")]
+    lock: tokio::sync::Mutex<()>,
+}
+
+impl WriteGate {
+    /// Hold the returned guard for the length of the write transaction.
+    pub async fn enter(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        #[cfg(feature = "sqlite")]
+        return Some(self.lock.lock().await);
+        #[cfg(feature = "postgres")]
+        None
+    }
+}
+
+/// Which engine this binary was built for, for logs and `/healthz`.
+pub const BACKEND: &str = if cfg!(feature = "sqlite") {
+    "sqlite"
+} else {
+    "postgres"
+};
+
+/// Opens a pool. For SQLite the file (and its directory) is created when missing, in WAL mode with a
+/// busy timeout so concurrent writers wait instead of failing.
+#[cfg(feature = "sqlite")]
+pub async fn connect(url: &str) -> anyhow::Result<Pool> {
+    use anyhow::Context as _;
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
+    use std::str::FromStr as _;
+
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| "DATABASE_URL is not a valid SQLite URL".to_owned())?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(std::time::Duration::from_secs(10));
+    if let Some(dir) = options
+        .get_filename()
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the database directory {}", dir.display()))?;
+    }
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .context("opening the SQLite database")
+}
+
+#[cfg(feature = "postgres")]
+pub async fn connect(url: &str) -> anyhow::Result<Pool> {
+    use anyhow::Context as _;
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect(url)
+        .await
+        .context("connecting to PostgreSQL (check DATABASE_URL)")
+}
+
+/// Applies every pending migration. Safe to run on every start and from several instances at once
+/// (sqlx takes a lock on PostgreSQL).
+pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
+    #[cfg(feature = "sqlite")]
+    let migrator = sqlx::migrate!("../migrations/sqlite");
+    #[cfg(feature = "postgres")]
+    let migrator = sqlx::migrate!("../migrations/postgres");
+    migrator.run(pool).await?;
+    Ok(())
+}
+
+/// True when `error` is a unique-constraint violation (on either engine).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}

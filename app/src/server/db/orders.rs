@@ -1,0 +1,191 @@
+//! Queries on `orders`.
+
+use super::{DbConn, Pool};
+use crate::domain::order::NewOrder;
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub budget_cents: i64,
+    pub frequency: Option<String>,
+    pub years: i32,
+    pub recipient_name: String,
+    pub street_address: String,
+    pub suburb: String,
+    pub city: String,
+    pub state: String,
+    pub postcode: String,
+    pub country: String,
+    pub delivery_notes: String,
+    pub message: String,
+    pub first_delivery_date: NaiveDate,
+    pub subtotal_cents: i64,
+    pub discount_cents: i64,
+    pub total_cents: i64,
+    pub status: String,
+    pub stripe_subscription_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, user_id, kind, budget_cents, frequency, years, recipient_name, street_address, suburb, city, \
+    state, postcode, country, delivery_notes, message, first_delivery_date, subtotal_cents, discount_cents, total_cents, \
+    status, stripe_subscription_id, created_at";
+
+pub async fn insert(
+    pool: &Pool,
+    user_id: i64,
+    order: &NewOrder,
+    total_cents: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO orders (user_id, kind, budget_cents, frequency, years, recipient_name, street_address, suburb, city,
+            state, postcode, country, delivery_notes, message, first_delivery_date, subtotal_cents, discount_cents,
+            total_cents, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'pending_payment', $19, $19)
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(order.kind.as_str())
+    .bind(order.budget.0)
+    .bind(order.frequency.map(|f| f.as_str()))
+    .bind(i32::try_from(order.years).unwrap_or(1))
+    .bind(&order.recipient_name)
+    .bind(&order.street_address)
+    .bind(&order.suburb)
+    .bind(&order.city)
+    .bind(&order.state)
+    .bind(&order.postcode)
+    .bind(&order.country)
+    .bind(&order.delivery_notes)
+    .bind(&order.message)
+    .bind(order.first_delivery_date)
+    .bind(order.subtotal.0)
+    .bind(order.subtotal.0 - total_cents)
+    .bind(total_cents)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+}
+
+/// The order, if it belongs to `user_id` (someone else's order is indistinguishable from none).
+pub async fn find_for_user(pool: &Pool, id: i64, user_id: i64) -> sqlx::Result<Option<OrderRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
+}
+
+pub async fn find(conn: &mut DbConn, id: i64) -> sqlx::Result<Option<OrderRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM orders WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn find_by_subscription(
+    conn: &mut DbConn,
+    subscription_id: &str,
+) -> sqlx::Result<Option<OrderRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE stripe_subscription_id = $1"
+    ))
+    .bind(subscription_id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn list_for_user(pool: &Pool, user_id: i64) -> sqlx::Result<Vec<OrderRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// `pending_payment` → `active`; false when the order was not waiting for payment.
+pub async fn activate(conn: &mut DbConn, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE orders SET status = 'active', updated_at = $2 WHERE id = $1 AND status = 'pending_payment'")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_refunded(conn: &mut DbConn, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE orders SET status = 'refunded', updated_at = $2 WHERE id = $1 AND status <> 'refunded'")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Stores the Stripe customer and subscription once; a second call keeps the first ids.
+pub async fn set_subscription(
+    pool: &Pool,
+    id: i64,
+    customer_id: &str,
+    subscription_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE orders SET stripe_customer_id = $2, stripe_subscription_id = $3, updated_at = $4
+         WHERE id = $1 AND stripe_subscription_id IS NULL",
+    )
+    .bind(id)
+    .bind(customer_id)
+    .bind(subscription_id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A row of the admin orders table (with the customer's name and email).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdminRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub total_cents: i64,
+    pub created_at: DateTime<Utc>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+pub async fn count(pool: &Pool, status: Option<&str>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE ($1 IS NULL OR status = $1)")
+        .bind(status)
+        .fetch_one(pool)
+        .await
+}
+
+/// One page of orders, newest first, optionally of one status.
+pub async fn page(
+    pool: &Pool,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<AdminRow>> {
+    sqlx::query_as(
+        "SELECT o.id, o.kind, o.status, o.total_cents, o.created_at, u.first_name, u.last_name, u.email
+         FROM orders o JOIN users u ON u.id = o.user_id
+         WHERE ($1 IS NULL OR o.status = $1)
+         ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(status)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,153 @@
+//! Queries on `payments`. Status changes are conditional updates, so replays change nothing.
+
+use super::{DbConn, Pool};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub order_id: i64,
+    pub stripe_payment_intent_id: Option<String>,
+    pub stripe_invoice_id: Option<String>,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, user_id, order_id, stripe_payment_intent_id, stripe_invoice_id, amount_cents, currency, status, created_at";
+
+pub struct NewPayment<'a> {
+    pub user_id: i64,
+    pub order_id: i64,
+    pub intent_id: Option<&'a str>,
+    pub invoice_id: Option<&'a str>,
+    pub amount_cents: i64,
+    pub currency: &'a str,
+    pub status: &'a str,
+}
+
+/// Inserts a payment unless its PaymentIntent or invoice id is already recorded; returns the new id.
+pub async fn insert(
+    conn: &mut DbConn,
+    p: &NewPayment<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO payments (user_id, order_id, stripe_payment_intent_id, stripe_invoice_id, amount_cents, currency,
+            status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(p.user_id)
+    .bind(p.order_id)
+    .bind(p.intent_id)
+    .bind(p.invoice_id)
+    .bind(p.amount_cents)
+    .bind(p.currency)
+    .bind(p.status)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn find_by_intent(
+    conn: &mut DbConn,
+    intent_id: &str,
+) -> sqlx::Result<Option<PaymentRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM payments WHERE stripe_payment_intent_id = $1"
+    ))
+    .bind(intent_id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn find_by_invoice(
+    conn: &mut DbConn,
+    invoice_id: &str,
+) -> sqlx::Result<Option<PaymentRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM payments WHERE stripe_invoice_id = $1"
+    ))
+    .bind(invoice_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The order's open (pending) one-off payment, so paying twice reuses one PaymentIntent.
+pub async fn find_pending_intent_for_order(
+    pool: &Pool,
+    order_id: i64,
+) -> sqlx::Result<Option<PaymentRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM payments WHERE order_id = $1 AND status = 'pending' AND stripe_payment_intent_id IS NOT NULL
+         ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(order_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// `pending`/`failed` → `succeeded`; false if it already succeeded or was refunded.
+pub async fn mark_succeeded(
+    conn: &mut DbConn,
+    id: i64,
+    amount_cents: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE payments SET status = 'succeeded', amount_cents = $2, updated_at = $3
+         WHERE id = $1 AND status IN ('pending', 'failed')",
+    )
+    .bind(id)
+    .bind(amount_cents)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_failed(conn: &mut DbConn, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE payments SET status = 'failed', updated_at = $2 WHERE id = $1 AND status = 'pending'")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_refunded(conn: &mut DbConn, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE payments SET status = 'refunded', updated_at = $2 WHERE id = $1 AND status <> 'refunded'")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count_succeeded_for_order(conn: &mut DbConn, order_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE order_id = $1 AND status = 'succeeded'")
+        .bind(order_id)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn list_for_orders(pool: &Pool, user_id: i64) -> sqlx::Result<Vec<PaymentRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM payments WHERE user_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn list_for_order(pool: &Pool, order_id: i64) -> sqlx::Result<Vec<PaymentRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM payments WHERE order_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(order_id)
+    .fetch_all(pool)
+    .await
+}

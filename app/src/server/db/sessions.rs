@@ -1,0 +1,69 @@
+//! Queries on `sessions`. Only the SHA-256 digest of a session secret is stored.
+
+use super::Pool;
+use crate::server::context::CurrentUser;
+use crate::server::token;
+use chrono::{DateTime, Utc};
+
+/// Creates a session and returns its secret (for the cookie; never stored).
+pub async fn create(
+    pool: &Pool,
+    user_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<String> {
+    let secret = token::new_secret();
+    sqlx::query(
+        "INSERT INTO sessions (digest, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token::digest(&secret))
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    Ok(secret)
+}
+
+pub async fn find_user(
+    pool: &Pool,
+    digest: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<CurrentUser>> {
+    let row: Option<(i64, String, String, String, bool)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.digest = $1 AND s.expires_at > $2",
+    )
+    .bind(digest)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(
+        row.map(|(id, email, first_name, last_name, is_admin)| CurrentUser {
+            id,
+            email,
+            first_name,
+            last_name,
+            is_admin,
+            session_digest: digest.to_owned(),
+        }),
+    )
+}
+
+pub async fn delete(pool: &Pool, digest: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE digest = $1")
+        .bind(digest)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Removes expired sessions; returns how many.
+pub async fn delete_expired(pool: &Pool, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,112 @@
+//! Queries on `users`.
+
+use super::Pool;
+use chrono::{DateTime, Utc};
+
+/// What log-in needs. Holds the password hash, so it is deliberately not `Serialize`.
+#[derive(Debug, sqlx::FromRow)]
+pub struct AuthRow {
+    pub id: i64,
+    pub password_hash: String,
+    pub is_admin: bool,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_admin: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewUser<'a> {
+    /// Already normalised (trimmed, lower case).
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub is_admin: bool,
+}
+
+/// Inserts a user; a taken email surfaces as a unique violation.
+pub async fn insert(pool: &Pool, user: &NewUser<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, first_name, last_name, is_admin, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(user.email)
+    .bind(user.password_hash)
+    .bind(user.first_name)
+    .bind(user.last_name)
+    .bind(user.is_admin)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn find_auth_by_email(pool: &Pool, email: &str) -> sqlx::Result<Option<AuthRow>> {
+    sqlx::query_as("SELECT id, password_hash, is_admin FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Makes an existing user an admin with a new password; returns false when no such user.
+pub async fn promote_to_admin(
+    pool: &Pool,
+    email: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET is_admin = TRUE, password_hash = $2, updated_at = $3 WHERE email = $1",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count(pool: &Pool, admins: bool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_admin = $1")
+        .bind(admins)
+        .fetch_one(pool)
+        .await
+}
+
+pub async fn count_created_since(pool: &Pool, since: DateTime<Utc>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE created_at >= $1")
+        .bind(since)
+        .fetch_one(pool)
+        .await
+}
+
+pub async fn recent(pool: &Pool, limit: i64) -> sqlx::Result<Vec<UserRow>> {
+    sqlx::query_as(
+        "SELECT id, email, first_name, last_name, is_admin, created_at
+         FROM users ORDER BY created_at DESC, id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn exists_any(pool: &Pool) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(
+        "SELECT id, email, first_name, last_name, is_admin, created_at FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}

@@ -1,0 +1,72 @@
+//! Ports: what services need from the outside world, as traits. The async-stripe implementation
+//! lives in the server binary; with no Stripe keys the offline [`Simulator`](super::stripe::simulator::Simulator)
+//! stands in and completes payments through our own signed webhook path.
+
+use crate::domain::money::Cents;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type GatewayFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, GatewayError>> + Send + 'a>>;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    #[error("the card was declined: {0}")]
+    Declined(String),
+    #[error("the payment service is unavailable: {0}")]
+    Unavailable(String),
+    #[error("the payment service refused the request: {0}")]
+    Rejected(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentIntentRequest {
+    pub amount: Cents,
+    /// Lower case, as Stripe wants it.
+    pub currency: String,
+    /// Sent as `Idempotency-Key`: a retried request never creates a second PaymentIntent.
+    pub idempotency_key: String,
+    pub metadata: Vec<(String, String)>,
+    pub receipt_email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedPaymentIntent {
+    pub id: String,
+    pub client_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionRequest {
+    pub email: String,
+    pub name: String,
+    /// Charged every period.
+    pub amount: Cents,
+    pub currency: String,
+    /// Stripe's `recurring.interval` and `interval_count`.
+    pub interval: (&'static str, u32),
+    pub product_name: String,
+    pub idempotency_key: String,
+    pub metadata: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedSubscription {
+    pub customer_id: String,
+    pub subscription_id: String,
+    /// The first invoice's PaymentIntent secret, for Stripe.js.
+    pub client_secret: Option<String>,
+}
+
+pub trait PaymentGateway: Send + Sync {
+    /// True for the offline simulator: checkout shows the test-mode banner and completes payments itself.
+    fn is_simulator(&self) -> bool;
+    fn publishable_key(&self) -> Option<String>;
+    fn create_payment_intent(
+        &self,
+        request: PaymentIntentRequest,
+    ) -> GatewayFuture<'_, CreatedPaymentIntent>;
+    fn create_subscription(
+        &self,
+        request: SubscriptionRequest,
+    ) -> GatewayFuture<'_, CreatedSubscription>;
+}

@@ -1,0 +1,114 @@
+//! What the admin home shows.
+
+use crate::api::AppError;
+use crate::api::admin::{AdminOrderDetail, AdminOrderPage, AdminOrderRow, AdminOverview, UserRow};
+use crate::domain::money::Cents;
+use crate::server::context::AppState;
+use crate::server::db::users;
+use crate::server::db::{events, orders as order_rows, payments};
+use crate::server::services::orders;
+
+pub async fn overview(state: &AppState) -> Result<AdminOverview, AppError> {
+    let pool = &state.db;
+    let week_ago = chrono::Utc::now() - chrono::Duration::days(7);
+    let tz = state.settings.business_tz;
+    let recent_users = users::recent(pool, 10)
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id,
+            name: format!("{} {}", u.first_name, u.last_name),
+            email: u.email,
+            is_admin: u.is_admin,
+            joined: u
+                .created_at
+                .with_timezone(&tz)
+                .format("%-d %b %Y")
+                .to_string(),
+        })
+        .collect();
+    Ok(AdminOverview {
+        customers: users::count(pool, false).await?,
+        admins: users::count(pool, true).await?,
+        signups_last_7_days: users::count_created_since(pool, week_ago).await?,
+        recent_users,
+    })
+}
+
+pub const ORDERS_PER_PAGE: i64 = 20;
+const STATUSES: [&str; 5] = [
+    "pending_payment",
+    "active",
+    "completed",
+    "cancelled",
+    "refunded",
+];
+
+/// A page of orders. An unknown status filter (a hand-edited URL) shows every order; a page past the
+/// end shows the last page.
+pub async fn orders(
+    state: &AppState,
+    status: Option<&str>,
+    page: i64,
+) -> Result<AdminOrderPage, AppError> {
+    let status = status.filter(|s| STATUSES.contains(s));
+    let total = order_rows::count(&state.db, status).await?;
+    let pages = ((total + ORDERS_PER_PAGE - 1) / ORDERS_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let rows = order_rows::page(
+        &state.db,
+        status,
+        ORDERS_PER_PAGE,
+        (page - 1) * ORDERS_PER_PAGE,
+    )
+    .await?;
+    let tz = state.settings.business_tz;
+    Ok(AdminOrderPage {
+        rows: rows
+            .into_iter()
+            .map(|r| AdminOrderRow {
+                id: r.id,
+                customer: format!("{} {} <{}>", r.first_name, r.last_name, r.email),
+                kind: orders::kind_label(&r.kind).to_owned(),
+                status: orders::order_status_label(&r.status).to_owned(),
+                total: Cents(r.total_cents).display(&state.settings.currency),
+                placed: r
+                    .created_at
+                    .with_timezone(&tz)
+                    .format("%-d %b %Y")
+                    .to_string(),
+            })
+            .collect(),
+        page,
+        pages,
+        total,
+    })
+}
+
+pub async fn order(state: &AppState, order_id: i64) -> Result<AdminOrderDetail, AppError> {
+    let row = {
+        let mut conn = state.db.acquire().await?;
+        order_rows::find(&mut conn, order_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    let order_payments = payments::list_for_order(&state.db, order_id).await?;
+    let order_events = events::list_for_order(&state.db, order_id).await?;
+    let customer = users::find(&state.db, row.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(AdminOrderDetail {
+        summary: orders::summarize(
+            state,
+            &row,
+            &order_payments.iter().collect::<Vec<_>>(),
+            &order_events.iter().collect::<Vec<_>>(),
+        ),
+        customer: format!(
+            "{} {} <{}>",
+            customer.first_name, customer.last_name, customer.email
+        ),
+        is_subscription: row.kind == "subscription",
+        test_mode: state.payments.is_simulator(),
+    })
+}

@@ -1,0 +1,8 @@
+//! Services: one function per use case, each combining domain rules with the database (one
+//! transaction where several writes must stand or fall together). Server functions, CLI commands,
+//! jobs and webhooks all call these, never the queries directly.
+
+pub mod accounts;
+pub mod admin;
+pub mod orders;
+pub mod webhooks;

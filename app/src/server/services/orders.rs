@@ -1,0 +1,376 @@
+//! Orders: creating them from the form, the checkout view, paying, and the customer's list.
+
+use crate::api::AppError;
+use crate::api::orders::{CheckoutView, OrderFormOptions, OrderSummary, PaymentLine};
+use crate::domain::money::Cents;
+use crate::domain::order::{self, Frequency, OrderForm, OrderKind};
+use crate::server::context::{AppState, CurrentUser};
+use crate::server::db::{events, orders, payments};
+use crate::server::ports::{GatewayError, PaymentIntentRequest, SubscriptionRequest};
+use crate::server::stripe::simulator;
+use chrono::{NaiveDate, Utc};
+
+fn today(state: &AppState) -> NaiveDate {
+    Utc::now()
+        .with_timezone(&state.settings.business_tz)
+        .date_naive()
+}
+
+fn human_date(date: NaiveDate) -> String {
+    date.format("%a %-d %b %Y").to_string()
+}
+
+pub fn form_options(state: &AppState) -> OrderFormOptions {
+    let rules = state.settings.order_rules;
+    OrderFormOptions {
+        min_budget: rules.min_budget.to_decimal_string(),
+        max_budget: rules.max_budget.to_decimal_string(),
+        earliest_date: (today(state) + chrono::Days::new(u64::from(rules.lead_days))).to_string(),
+        max_years: rules.max_years,
+        currency: state.settings.currency.clone(),
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &OrderForm,
+) -> Result<i64, AppError> {
+    let new = order::validate_order(form, &state.settings.order_rules, today(state))
+        .map_err(AppError::Invalid)?;
+    // No discount yet (partner codes arrive with the partner program): total = subtotal.
+    Ok(orders::insert(&state.db, user.id, &new, new.subtotal.0, Utc::now()).await?)
+}
+
+fn title(row: &orders::OrderRow) -> String {
+    let frequency = row.frequency.as_deref().and_then(Frequency::parse);
+    match (OrderKind::parse(&row.kind), frequency) {
+        (Some(OrderKind::Upfront), Some(f)) => format!(
+            "Prepaid plan: {} for {} year{}",
+            f.label().to_lowercase(),
+            row.years,
+            if row.years == 1 { "" } else { "s" }
+        ),
+        (Some(OrderKind::Subscription), Some(f)) => {
+            format!("Subscription: {}", f.label().to_lowercase())
+        }
+        _ => "One delivery".to_owned(),
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "pending_payment" => "Awaiting payment",
+        "active" => "Active",
+        "completed" => "Completed",
+        "cancelled" => "Cancelled",
+        "refunded" => "Refunded",
+        _ => "Unknown",
+    }
+}
+
+fn payment_status_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "Processing",
+        "succeeded" => "Paid",
+        "failed" => "Failed",
+        "refunded" => "Refunded",
+        _ => "Unknown",
+    }
+}
+
+fn address(row: &orders::OrderRow) -> String {
+    let state = if row.state.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", row.state)
+    };
+    format!(
+        "{}, {}, {}{state} {}, {}",
+        row.street_address, row.suburb, row.city, row.postcode, row.country
+    )
+}
+
+pub async fn checkout(
+    state: &AppState,
+    user: &CurrentUser,
+    order_id: i64,
+) -> Result<CheckoutView, AppError> {
+    let row = orders::find_for_user(&state.db, order_id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let currency = &state.settings.currency;
+    let kind = OrderKind::parse(&row.kind);
+    let frequency = row.frequency.as_deref().and_then(Frequency::parse);
+    let total_note = match (kind, frequency) {
+        (Some(OrderKind::Upfront), Some(f)) => {
+            let n = order::deliveries_paid(
+                OrderKind::Upfront,
+                u32::try_from(row.years).unwrap_or(1),
+                Some(f),
+            );
+            format!("{n} deliveries, paid now")
+        }
+        (Some(OrderKind::Subscription), Some(f)) => {
+            format!("charged {} until you cancel", f.label().to_lowercase())
+        }
+        _ => "one delivery, paid now".to_owned(),
+    };
+    Ok(CheckoutView {
+        order_id: row.id,
+        title: title(&row),
+        recipient: row.recipient_name.clone(),
+        address: address(&row),
+        first_delivery: human_date(row.first_delivery_date),
+        budget: Cents(row.budget_cents).display(currency),
+        subtotal: Cents(row.subtotal_cents).display(currency),
+        discount: (row.discount_cents > 0)
+            .then(|| format!("-{}", Cents(row.discount_cents).display(currency))),
+        total: Cents(row.total_cents).display(currency),
+        total_note,
+        payable: row.status == "pending_payment",
+        status_label: status_label(&row.status).to_owned(),
+        test_mode: state.payments.is_simulator(),
+    })
+}
+
+fn gateway_error(error: GatewayError) -> AppError {
+    match error {
+        GatewayError::Declined(reason) => {
+            AppError::field("payment", format!("Your card was declined: {reason}"))
+        }
+        other => {
+            tracing::error!(error = %other, "payment gateway");
+            AppError::field(
+                "payment",
+                "We could not reach the payment service. Nothing was charged; please try again in a minute.",
+            )
+        }
+    }
+}
+
+/// Starts (or resumes) payment for an order. One order has at most one open PaymentIntent and at
+/// most one subscription; both are created with idempotency keys derived from the order, so a
+/// double click or a retried request cannot charge twice.
+pub async fn pay(state: &AppState, user: &CurrentUser, order_id: i64) -> Result<(), AppError> {
+    let row = orders::find_for_user(&state.db, order_id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.status != "pending_payment" {
+        return Err(AppError::field("payment", "This order is already paid."));
+    }
+    let currency = state.settings.currency.to_ascii_lowercase();
+    let metadata = vec![
+        ("order_id".to_owned(), row.id.to_string()),
+        ("user_id".to_owned(), user.id.to_string()),
+    ];
+    let now = Utc::now();
+    match OrderKind::parse(&row.kind) {
+        Some(OrderKind::Subscription) => {
+            let frequency = row
+                .frequency
+                .as_deref()
+                .and_then(Frequency::parse)
+                .unwrap_or(Frequency::Monthly);
+            let subscription_id = match &row.stripe_subscription_id {
+                Some(id) => id.clone(),
+                None => {
+                    let created = state
+                        .payments
+                        .create_subscription(SubscriptionRequest {
+                            email: user.email.clone(),
+                            name: format!("{} {}", user.first_name, user.last_name),
+                            amount: Cents(row.total_cents),
+                            currency: currency.clone(),
+                            interval: frequency.stripe_interval(),
+                            product_name: format!("Flowers for {}", row.recipient_name),
+                            idempotency_key: format!("order-{}-subscription", row.id),
+                            metadata,
+                        })
+                        .await
+                        .map_err(gateway_error)?;
+                    orders::set_subscription(
+                        &state.db,
+                        row.id,
+                        &created.customer_id,
+                        &created.subscription_id,
+                        now,
+                    )
+                    .await?;
+                    created.subscription_id
+                }
+            };
+            if state.payments.is_simulator() {
+                let body = simulator::invoice_payment_succeeded(
+                    &simulator::new_invoice_id(),
+                    &subscription_id,
+                    Cents(row.total_cents),
+                    &currency,
+                );
+                simulator::deliver(state, &body)
+                    .await
+                    .map_err(|e| AppError::internal(format!("simulated invoice: {e}")))?;
+            }
+        }
+        _ => {
+            let intent_id = match payments::find_pending_intent_for_order(&state.db, row.id).await?
+            {
+                Some(open) => open.stripe_payment_intent_id.unwrap_or_default(),
+                None => {
+                    let created = state
+                        .payments
+                        .create_payment_intent(PaymentIntentRequest {
+                            amount: Cents(row.total_cents),
+                            currency: currency.clone(),
+                            idempotency_key: format!("order-{}-payment", row.id),
+                            metadata,
+                            receipt_email: user.email.clone(),
+                        })
+                        .await
+                        .map_err(gateway_error)?;
+                    let mut conn = state.db.acquire().await?;
+                    let pending = payments::NewPayment {
+                        user_id: user.id,
+                        order_id: row.id,
+                        intent_id: Some(&created.id),
+                        invoice_id: None,
+                        amount_cents: row.total_cents,
+                        currency: &state.settings.currency,
+                        status: "pending",
+                    };
+                    payments::insert(&mut conn, &pending, now).await?;
+                    created.id
+                }
+            };
+            if state.payments.is_simulator() {
+                let body = simulator::payment_intent_succeeded(
+                    &intent_id,
+                    Cents(row.total_cents),
+                    &currency,
+                    row.id,
+                );
+                simulator::deliver(state, &body)
+                    .await
+                    .map_err(|e| AppError::internal(format!("simulated payment: {e}")))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An order as customers (and admins) see it: its payments and the next few deliveries.
+pub fn summarize(
+    state: &AppState,
+    row: &orders::OrderRow,
+    order_payments: &[&payments::PaymentRow],
+    order_events: &[&events::EventRow],
+) -> OrderSummary {
+    let currency = &state.settings.currency;
+    let tz = state.settings.business_tz;
+    let today = today(state);
+    let upcoming: Vec<_> = order_events
+        .iter()
+        .filter(|e| e.status == "scheduled" && e.delivery_date >= today)
+        .map(|e| e.delivery_date)
+        .collect();
+    OrderSummary {
+        id: row.id,
+        title: title(row),
+        status: row.status.clone(),
+        status_label: status_label(&row.status).to_owned(),
+        recipient: row.recipient_name.clone(),
+        address: address(row),
+        total: Cents(row.total_cents).display(currency),
+        placed: row
+            .created_at
+            .with_timezone(&tz)
+            .format("%-d %b %Y")
+            .to_string(),
+        payments: order_payments
+            .iter()
+            .map(|p| PaymentLine {
+                date: p
+                    .created_at
+                    .with_timezone(&tz)
+                    .format("%-d %b %Y")
+                    .to_string(),
+                amount: Cents(p.amount_cents).display(currency),
+                status: payment_status_label(&p.status).to_owned(),
+            })
+            .collect(),
+        scheduled_count: upcoming.len(),
+        upcoming: upcoming.iter().take(6).map(|d| human_date(*d)).collect(),
+        delivered_count: order_events
+            .iter()
+            .filter(|e| e.status == "delivered")
+            .count(),
+    }
+}
+
+pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<Vec<OrderSummary>, AppError> {
+    let rows = orders::list_for_user(&state.db, user.id).await?;
+    let all_payments = payments::list_for_orders(&state.db, user.id).await?;
+    let all_events = events::list_for_user(&state.db, user.id).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let p: Vec<_> = all_payments
+                .iter()
+                .filter(|p| p.order_id == row.id)
+                .collect();
+            let e: Vec<_> = all_events.iter().filter(|e| e.order_id == row.id).collect();
+            summarize(state, row, &p, &e)
+        })
+        .collect())
+}
+
+pub fn kind_label(kind: &str) -> &'static str {
+    OrderKind::parse(kind).map_or("Unknown", OrderKind::label)
+}
+
+pub fn order_status_label(status: &str) -> &'static str {
+    status_label(status)
+}
+
+/// Test mode only: the subscription's next paid invoice, as Stripe would produce each period,
+/// delivered through the signed webhook path. Returns what the webhook service did.
+pub async fn simulate_next_invoice(state: &AppState, order_id: i64) -> Result<String, AppError> {
+    if !state.payments.is_simulator() {
+        return Err(AppError::field(
+            "order",
+            "Invoices can only be simulated in test mode (no Stripe keys).",
+        ));
+    }
+    let order = {
+        let mut conn = state.db.acquire().await?;
+        orders::find(&mut conn, order_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    let subscription_id = match (OrderKind::parse(&order.kind), &order.stripe_subscription_id) {
+        (Some(OrderKind::Subscription), Some(id)) if order.status == "active" => id.clone(),
+        (Some(OrderKind::Subscription), _) => {
+            return Err(AppError::field(
+                "order",
+                "This subscription is not active yet: pay for it first.",
+            ));
+        }
+        _ => {
+            return Err(AppError::field(
+                "order",
+                format!("Order {order_id} is not a subscription."),
+            ));
+        }
+    };
+    let currency = state.settings.currency.to_ascii_lowercase();
+    let body = simulator::invoice_payment_succeeded(
+        &simulator::new_invoice_id(),
+        &subscription_id,
+        Cents(order.total_cents),
+        &currency,
+    );
+    let outcome = simulator::deliver(state, &body)
+        .await
+        .map_err(|e| AppError::internal(format!("simulated invoice: {e}")))?;
+    Ok(outcome.describe())
+}

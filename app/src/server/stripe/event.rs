@@ -1,0 +1,102 @@
+//! The parts of Stripe events we act on, read from the raw JSON.
+//!
+//! We read JSON ourselves rather than through typed structs because Stripe's shapes move: since the
+//! 2025 API an invoice names its subscription under `parent.subscription_details.subscription`, while
+//! older payloads (and async-stripe 0.41's types) have a top-level `subscription`. Both are accepted.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub kind: String,
+    pub object: Value,
+}
+
+pub fn parse(body: &[u8]) -> Result<Event, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let id = value["id"]
+        .as_str()
+        .filter(|s| s.starts_with("evt_"))
+        .ok_or("the event has no evt_ id")?;
+    let kind = value["type"].as_str().ok_or("the event has no type")?;
+    let object = value["data"]["object"].clone();
+    if !object.is_object() {
+        return Err("the event has no data.object".into());
+    }
+    Ok(Event {
+        id: id.to_owned(),
+        kind: kind.to_owned(),
+        object,
+    })
+}
+
+/// A field that Stripe sends either as an id string or as an expanded object with an `id`.
+fn id_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Object(map) => map.get("id").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
+pub fn object_id(object: &Value) -> Option<String> {
+    id_of(&object["id"])
+}
+
+/// The PaymentIntent's amount actually received (falls back to `amount`).
+pub fn amount_received(object: &Value) -> Option<i64> {
+    object["amount_received"]
+        .as_i64()
+        .filter(|a| *a > 0)
+        .or_else(|| object["amount"].as_i64())
+}
+
+/// The invoice a PaymentIntent or charge belongs to, if any (subscription payments).
+pub fn invoice_id(object: &Value) -> Option<String> {
+    id_of(&object["invoice"])
+}
+
+pub fn payment_intent_id(object: &Value) -> Option<String> {
+    id_of(&object["payment_intent"])
+}
+
+/// The subscription an invoice pays for: the 2025 shape first, then the older top-level field.
+pub fn invoice_subscription_id(invoice: &Value) -> Option<String> {
+    id_of(&invoice["parent"]["subscription_details"]["subscription"])
+        .or_else(|| id_of(&invoice["subscription"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn invoice_subscription_in_both_shapes() {
+        let new = json!({"parent": {"type": "subscription_details", "subscription_details": {"subscription": "sub_new"}}});
+        let old = json!({"subscription": "sub_old"});
+        let expanded = json!({"subscription": {"id": "sub_obj"}});
+        let both = json!({"subscription": "sub_old", "parent": {"subscription_details": {"subscription": "sub_new"}}});
+        assert_eq!(invoice_subscription_id(&new).as_deref(), Some("sub_new"));
+        assert_eq!(invoice_subscription_id(&old).as_deref(), Some("sub_old"));
+        assert_eq!(
+            invoice_subscription_id(&expanded).as_deref(),
+            Some("sub_obj")
+        );
+        assert_eq!(invoice_subscription_id(&both).as_deref(), Some("sub_new"));
+        assert_eq!(
+            invoice_subscription_id(&json!({"subscription": null})),
+            None
+        );
+    }
+
+    #[test]
+    fn parse_requires_the_envelope() {
+        assert!(parse(br#"{"id":"evt_1","type":"x","data":{"object":{"id":"pi_1"}}}"#).is_ok());
+        assert!(parse(b"not json").is_err());
+        assert!(parse(br#"{"id":"evt_1","type":"x"}"#).is_err());
+        assert!(parse(br#"{"id":"pi_1","type":"x","data":{"object":{}}}"#).is_err());
+    }
+}

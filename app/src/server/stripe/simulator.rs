@@ -1,0 +1,115 @@
+//! The offline payment simulator (DESIGN §5): plays Stripe's part when no keys are configured.
+//!
+//! It hands out `*_sim_*` ids and completes payments by delivering **signed** Stripe-shaped events
+//! to the same webhook service Stripe's requests reach, so the real webhook path always runs.
+
+use super::signature;
+use crate::domain::money::Cents;
+use crate::server::context::AppState;
+use crate::server::ports::{
+    CreatedPaymentIntent, CreatedSubscription, GatewayFuture, PaymentGateway, PaymentIntentRequest,
+    SubscriptionRequest,
+};
+use crate::server::services::webhooks::{self, Outcome, WebhookError};
+use crate::server::token;
+use serde_json::json;
+
+pub struct Simulator;
+
+fn sim_id(prefix: &str) -> String {
+    format!("{prefix}_sim_{}", &token::new_secret()[..24])
+}
+
+impl PaymentGateway for Simulator {
+    fn is_simulator(&self) -> bool {
+        true
+    }
+
+    fn publishable_key(&self) -> Option<String> {
+        None
+    }
+
+    fn create_payment_intent(
+        &self,
+        _request: PaymentIntentRequest,
+    ) -> GatewayFuture<'_, CreatedPaymentIntent> {
+        Box::pin(async {
+            Ok(CreatedPaymentIntent {
+                id: sim_id("pi"),
+                client_secret: None,
+            })
+        })
+    }
+
+    fn create_subscription(
+        &self,
+        _request: SubscriptionRequest,
+    ) -> GatewayFuture<'_, CreatedSubscription> {
+        Box::pin(async {
+            Ok(CreatedSubscription {
+                customer_id: sim_id("cus"),
+                subscription_id: sim_id("sub"),
+                client_secret: None,
+            })
+        })
+    }
+}
+
+fn envelope(kind: &str, object: serde_json::Value) -> Vec<u8> {
+    json!({
+        "id": sim_id("evt"),
+        "object": "event",
+        "api_version": "2025-03-31.basil",
+        "created": chrono::Utc::now().timestamp(),
+        "livemode": false,
+        "type": kind,
+        "data": { "object": object },
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// A `payment_intent.succeeded` event for a one-off payment.
+pub fn payment_intent_succeeded(
+    intent_id: &str,
+    amount: Cents,
+    currency: &str,
+    order_id: i64,
+) -> Vec<u8> {
+    envelope(
+        "payment_intent.succeeded",
+        json!({
+            "id": intent_id, "object": "payment_intent", "amount": amount.0, "amount_received": amount.0,
+            "currency": currency.to_ascii_lowercase(), "status": "succeeded", "invoice": null,
+            "metadata": { "order_id": order_id.to_string() },
+        }),
+    )
+}
+
+/// An `invoice.payment_succeeded` event in the 2025 shape (subscription under `parent`).
+pub fn invoice_payment_succeeded(
+    invoice_id: &str,
+    subscription_id: &str,
+    amount: Cents,
+    currency: &str,
+) -> Vec<u8> {
+    envelope(
+        "invoice.payment_succeeded",
+        json!({
+            "id": invoice_id, "object": "invoice", "amount_paid": amount.0, "amount_due": amount.0,
+            "currency": currency.to_ascii_lowercase(), "status": "paid", "billing_reason": "subscription_cycle",
+            "parent": { "type": "subscription_details", "subscription_details": { "subscription": subscription_id } },
+        }),
+    )
+}
+
+pub fn new_invoice_id() -> String {
+    sim_id("in")
+}
+
+/// Signs `body` with the configured webhook secret and hands it to the webhook service.
+pub async fn deliver(state: &AppState, body: &[u8]) -> Result<Outcome, WebhookError> {
+    let now = chrono::Utc::now();
+    let header = signature::sign(body, &state.settings.webhook_secret, now.timestamp());
+    webhooks::receive(state, Some(&header), body, now).await
+}

@@ -1,0 +1,51 @@
+//! Showing an [`AppError`] on a page: log-in redirects, 404s and friendly messages.
+
+use crate::api::AppError;
+use crate::ui::pages::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// Renders what a page should show when loading its data failed.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => {
+            let location = use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let next: String = form_urlencoded_path(&here);
+            view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
+        }
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        other => view! { <ErrorBanner message=other.to_string() /> }.into_any(),
+    }
+}
+
+/// A red box that screen readers announce.
+#[component]
+pub fn ErrorBanner(#[prop(into)] message: String) -> impl IntoView {
+    view! {
+        <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+            {message}
+        </div>
+    }
+}
+
+/// Percent-encodes the characters that would break out of a query parameter value.
+fn form_urlencoded_path(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '&' => "%26".to_owned(),
+            '=' => "%3D".to_owned(),
+            '?' => "%3F".to_owned(),
+            '#' => "%23".to_owned(),
+            ' ' => "%20".to_owned(),
+            '+' => "%2B".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}

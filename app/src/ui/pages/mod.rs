@@ -1,0 +1,9 @@
+//! One module per area of the site.
+
+pub mod account;
+pub mod admin;
+pub mod admin_orders;
+pub mod auth;
+pub mod home;
+pub mod not_found;
+pub mod orders;

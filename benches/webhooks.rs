@@ -1,0 +1,106 @@
+//! Webhook throughput: N signed `payment_intent.succeeded` events, each paying a real pending order
+//! (so every event does the full work: verify, record, mark paid, activate, schedule 4 deliveries),
+//! sent over HTTP with bounded concurrency to the real server.
+//!
+//! `cargo bench --bench webhooks` (SQLite) or add `--no-default-features --features postgres`.
+//! Settings: `BENCH_EVENTS` (default 2000), `BENCH_CONCURRENCY` (default 16).
+
+#[path = "../tests/api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use app::server::db::payments;
+use futures::StreamExt as _;
+use helpers::TestApp;
+use std::time::{Duration, Instant};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let events = env_usize("BENCH_EVENTS", 2000);
+    let concurrency = env_usize("BENCH_CONCURRENCY", 16);
+    let app = TestApp::spawn().await;
+    app.sign_up("bench@example.com", "Bench").await;
+    let user = app.scalar("SELECT id FROM users").await;
+
+    eprintln!("preparing {events} orders with open PaymentIntents…");
+    let mut conn = app.pool.acquire().await.unwrap();
+    let mut bodies = Vec::with_capacity(events);
+    for i in 0..events {
+        let order = app
+            .place_order(&[
+                ("kind", "upfront"),
+                ("frequency", "quarterly"),
+                ("years", "1"),
+            ])
+            .await;
+        let intent = format!("pi_bench_{i}");
+        let pending = payments::NewPayment {
+            user_id: user,
+            order_id: order,
+            intent_id: Some(&intent),
+            invoice_id: None,
+            amount_cents: 4 * 7535,
+            currency: "USD",
+            status: "pending",
+        };
+        payments::insert(&mut conn, &pending, chrono::Utc::now())
+            .await
+            .unwrap();
+        bodies.push(
+            serde_json::json!({
+                "id": format!("evt_bench_{i}"), "object": "event", "type": "payment_intent.succeeded",
+                "data": { "object": { "id": intent, "object": "payment_intent", "amount": 4 * 7535, "amount_received": 4 * 7535, "currency": "usd", "invoice": null } }
+            })
+            .to_string(),
+        );
+        if (i + 1) % 500 == 0 {
+            eprintln!("  {}/{events}", i + 1);
+        }
+    }
+    drop(conn);
+
+    eprintln!("sending {events} events, {concurrency} at a time…");
+    let started = Instant::now();
+    let app = &app;
+    let mut latencies: Vec<Duration> = futures::stream::iter(bodies)
+        .map(|body| async move {
+            let t = Instant::now();
+            let response = app.webhook(&body, None).await;
+            assert!(response.status().is_success(), "{}", response.status());
+            assert_eq!(response.text().await.unwrap(), "processed");
+            t.elapsed()
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+    latencies.sort();
+
+    let scheduled = app.scalar("SELECT COUNT(*) FROM events").await;
+    assert_eq!(
+        scheduled,
+        4 * events as i64,
+        "every event scheduled its deliveries exactly once"
+    );
+    println!(
+        "webhooks [{}]: {events} events in {:.2} s = {:.0} events/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (concurrency {concurrency})",
+        app::server::db::BACKEND,
+        elapsed.as_secs_f64(),
+        events as f64 / elapsed.as_secs_f64(),
+        percentile(&latencies, 0.50).as_secs_f64() * 1e3,
+        percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+        latencies.last().unwrap().as_secs_f64() * 1e3,
+    );
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the app (release) and runs it on the embedded defaults: SQLite under data/, the offline
+# payment simulator, mail written to data/mail/, and demo data on a fresh database.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/tools.sh
+ensure_build_tools
+
+step "Building FutureFlower (release: server + wasm + css)"
+cargo leptos build --release
+
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+step "Preparing the database (migrations, demo data on first run)"
+./target/release/futureflower seed-demo
+
+step "Starting FutureFlower at ${SITE_URL:-http://${LISTEN_ADDR:-127.0.0.1:3000}} (Ctrl-C stops it)"
+exec ./target/release/futureflower serve

@@ -1,0 +1,239 @@
+//! Middleware: security headers, the same-origin rule for mutating requests, client addresses,
+//! request spans and the panic page.
+
+use app::server::context::ClientIp;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The Content-Security-Policy. Pages get a per-response nonce for the hydration scripts; the wasm
+/// bundle needs `'wasm-unsafe-eval'`; nothing may frame us.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(n) => format!("'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "'self' 'wasm-unsafe-eval'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Called inside every page render: puts the CSP with the render's nonce on the response.
+pub fn set_page_csp() {
+    use leptos::prelude::use_context;
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(value) =
+        HeaderValue::from_str(&content_security_policy(Some(&nonce.to_string())))
+    {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct HeaderPolicy {
+    pub https: bool,
+}
+
+/// Adds the security headers a response does not already set (pages set their own CSP and some
+/// pages a stricter Referrer-Policy).
+pub async fn security_headers(
+    State(policy): State<HeaderPolicy>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let defaults: [(header::HeaderName, String); 6] = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            content_security_policy(None),
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+        (header::X_FRAME_OPTIONS, "DENY".into()),
+        // Same-origin referrers let no-JS form errors return to the form; nothing leaks off-site.
+        (header::REFERRER_POLICY, "same-origin".into()),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(self)".into(),
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin".into(),
+        ),
+    ];
+    for (name, value) in defaults {
+        if !headers.contains_key(&name)
+            && let Ok(value) = HeaderValue::from_str(&value)
+        {
+            headers.insert(name, value);
+        }
+    }
+    if policy.https {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(
+                "max-age=31536000; includeSubDomains",
+            ));
+    }
+    response
+}
+
+/// Which origins may send mutating requests: the configured site URL, or the Host the request
+/// was addressed to (so `localhost` and `127.0.0.1` both work in development).
+pub struct OriginPolicy {
+    site_origin: String,
+}
+
+impl OriginPolicy {
+    pub fn new(site_url: &str) -> Self {
+        let site_origin = url::Url::parse(site_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| site_url.to_owned());
+        Self { site_origin }
+    }
+
+    /// CSRF defence (DESIGN §6): browsers label every request with `Sec-Fetch-Site` and/or `Origin`.
+    /// A request carrying neither did not come from a browser page and cannot be a CSRF attack.
+    pub fn allows(&self, headers: &HeaderMap) -> bool {
+        if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            return matches!(site, "same-origin" | "none");
+        }
+        let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+            return true;
+        };
+        if origin == self.site_origin {
+            return true;
+        }
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        match (origin.split_once("://"), host) {
+            (Some((scheme, authority)), Some(host)) => {
+                matches!(scheme, "http" | "https") && authority == host
+            }
+            _ => false,
+        }
+    }
+}
+
+fn is_mutating(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses cross-origin mutating requests. Stripe webhooks are exempt: they are authenticated by
+/// their signature instead.
+pub async fn same_origin(
+    State(policy): State<Arc<OriginPolicy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_mutating(request.method())
+        && !request.uri().path().starts_with("/stripe/")
+        && !policy.allows(request.headers())
+    {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-origin request");
+        return (
+            StatusCode::FORBIDDEN,
+            "This request came from another website, so it was refused. Go back to FutureFlower, reload the page and try again.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Records the client address for rate limits. Behind a trusted proxy, the address the proxy saw
+/// (the last `X-Forwarded-For` entry) is used.
+pub async fn client_ip(
+    State(trust_proxy): State<bool>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let forwarded = trust_proxy
+        .then(|| {
+            request
+                .headers()
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .rsplit(',')
+                .next()?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .flatten();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = forwarded.or(peer) {
+        request.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(request).await
+}
+
+/// The tracing span of a request, carrying its id so every log line can be matched to a user report.
+pub fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+}
+
+/// A panic in a handler becomes a plain apology, never a stack trace.
+pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Something went wrong on our side. Please try again in a moment.",
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                (
+                    header::HeaderName::from_static(k),
+                    HeaderValue::from_static(v),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn origin_rules() {
+        let p = OriginPolicy::new("https://partners.example.com/");
+        assert!(p.allows(&headers(&[("origin", "https://partners.example.com")])));
+        assert!(p.allows(&headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "https://x.io")
+        ])));
+        assert!(!p.allows(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!p.allows(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!p.allows(&headers(&[("origin", "https://evil.example")])));
+        assert!(!p.allows(&headers(&[("origin", "null")])));
+        assert!(p.allows(&headers(&[
+            ("origin", "http://localhost:3000"),
+            ("host", "localhost:3000")
+        ])));
+        assert!(
+            p.allows(&headers(&[])),
+            "non-browser clients send neither header"
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! HTTP: building the app state, the router, and the middleware every request passes through.
+//!
+//! Layers, outermost first: request id → trace → panic catcher → body limit → compression →
+//! security headers → same-origin check → client address → session.
+
+pub mod middleware;
+pub mod stripe_webhook;
+
+use crate::config::Config;
+use app::server::context::{AppState, Settings};
+use app::server::db::{self, Pool};
+use app::server::rate_limit::RateLimits;
+use app::server::session;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json};
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Form posts are small; anything bigger than this is refused before it is read.
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Connects to the database, applies migrations and assembles the shared state.
+pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    // Never run the simulator where real payments were configured.
+    anyhow::ensure!(
+        config.stripe.is_none(),
+        "STRIPE_SECRET_KEY is set, but this build has only the offline payment simulator; unset the Stripe keys"
+    );
+    let pool = db::connect(config.database_url.expose()).await?;
+    db::migrate(&pool).await?;
+    Ok(state_with_pool(config, pool))
+}
+
+pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("futureflower")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen_addr)
+        .build();
+    AppState {
+        db: pool,
+        settings: Arc::new(Settings {
+            site_url: config.site_url.clone(),
+            secure_cookies: config.is_https(),
+            business_tz: config.business_tz,
+            currency: config.currency.clone(),
+            session_ttl: chrono::Duration::days(14),
+            webhook_secret: config.webhook_secret.as_ref().map_or_else(
+                || format!("whsec_sim_{}", app::server::token::new_secret()),
+                |s| s.expose().to_owned(),
+            ),
+            order_rules: config.order_rules,
+        }),
+        limits: Arc::new(RateLimits::default()),
+        write_gate: Arc::new(db::WriteGate::default()),
+        // The async-stripe gateway arrives with the Stripe issue; until then keys are refused at start.
+        payments: Arc::new(app::server::stripe::simulator::Simulator),
+        leptos_options,
+    }
+}
+
+/// The whole application as one axum router.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            middleware::set_page_csp();
+        }
+    };
+    let routes = route_list();
+    let policy = Arc::new(middleware::OriginPolicy::new(&config.site_url));
+    let headers = middleware::HeaderPolicy {
+        https: config.is_https(),
+    };
+
+    Router::new()
+        .route("/healthz", get(health))
+        .route(
+            "/stripe/webhook",
+            axum::routing::post(stripe_webhook::receive),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
+                .layer(CatchPanicLayer::custom(middleware::panic_response))
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+                // The limit wraps the body type; the layers below expect axum's plain `Body`.
+                .map_request(|request: http::Request<_>| request.map(axum::body::Body::new))
+                .layer(CompressionLayer::new())
+                .layer(axum::middleware::from_fn_with_state(
+                    headers,
+                    middleware::security_headers,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    policy,
+                    middleware::same_origin,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    config.trust_proxy,
+                    middleware::client_ip,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    session::load_user,
+                )),
+        )
+        .with_state(state)
+}
+
+/// The app's routes, generated once per process.
+///
+/// Generating them renders the app with a *process-global* "suppress resource loading" flag set
+/// (leptos_server 0.8), and a resource first polled by a request while that flag is up waits forever
+/// (leptos-rs/leptos#4773). So it must never overlap serving: done once, before the first router.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&state.db).await {
+        Ok(_) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": db::BACKEND })),
+        ),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": db::BACKEND })),
+            )
+        }
+    }
+}
+
+/// Serves until `shutdown` resolves, finishing in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

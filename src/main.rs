@@ -1,0 +1,232 @@
+//! `futureflower`: the server and every operator command in one binary.
+
+use anyhow::Context as _;
+use app::server::services::accounts::{self, AdminCreated};
+use clap::{Parser, Subcommand};
+use futureflower::config::Config;
+use futureflower::{http, seed};
+use std::io::{IsTerminal as _, Read as _};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "futureflower",
+    version,
+    about = "FutureFlower partner program server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Fill an empty database with believable demo data and print the demo logins.
+    SeedDemo,
+    /// Test-mode helpers (offline payment simulator only).
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Produce the next paid invoice of a subscription order, as Stripe would each billing period.
+    NextInvoice {
+        #[arg(long)]
+        order: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin (or make an existing account an admin with a new password). The password is
+    /// asked for on a terminal, or read from stdin when piped.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Site")]
+        first_name: String,
+        #[arg(long, default_value = "Admin")]
+        last_name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,sqlx=warn,tower_http=info,leptos=warn,server_fn=warn")
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            http::build_state(&config).await?;
+            println!("Migrations applied ({}).", app::server::db::BACKEND);
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    first_name,
+                    last_name,
+                },
+        } => {
+            let password = read_new_password()?;
+            let state = http::build_state(&config).await?;
+            match accounts::create_admin(&state.db, &email, &password, &first_name, &last_name)
+                .await
+            {
+                Ok(AdminCreated::New(_)) => {
+                    println!("Created admin {}.", email.trim().to_lowercase())
+                }
+                Ok(AdminCreated::Promoted) => println!(
+                    "{} already had an account: it is now an admin, with the password you just entered.",
+                    email.trim().to_lowercase()
+                ),
+                Err(app::api::AppError::Invalid(errors)) => {
+                    let lines: Vec<_> = errors
+                        .into_iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect();
+                    anyhow::bail!("{}", lines.join("; "));
+                }
+                Err(other) => anyhow::bail!("{other}"),
+            }
+            Ok(())
+        }
+        Command::Dev {
+            command: DevCommand::NextInvoice { order },
+        } => {
+            let state = http::build_state(&config).await?;
+            match app::server::services::orders::simulate_next_invoice(&state, order).await {
+                Ok(outcome) => println!("Order {order}: {outcome}"),
+                Err(app::api::AppError::NotFound) => anyhow::bail!("there is no order {order}"),
+                Err(app::api::AppError::Invalid(errors)) => {
+                    anyhow::bail!(
+                        "{}",
+                        errors
+                            .into_iter()
+                            .map(|e| e.message)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )
+                }
+                Err(other) => anyhow::bail!("{other}"),
+            }
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let state = http::build_state(&config).await?;
+            seed::seed_demo(&state).await
+        }
+    }
+}
+
+/// Asks twice on a terminal; reads one line from stdin otherwise (for scripts).
+fn read_new_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password for the new admin: ")?;
+        let second = rpassword::prompt_password("Same password again: ")?;
+        anyhow::ensure!(
+            first == second,
+            "the two passwords differ; nothing was changed"
+        );
+        Ok(first)
+    } else {
+        let mut input = String::new();
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .context("reading the password from stdin")?;
+        Ok(input.lines().next().unwrap_or_default().to_owned())
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = http::build_state(&config).await?;
+    let router = http::router(state, &config);
+    let listener = tokio::net::TcpListener::bind(config.listen_addr)
+        .await
+        .with_context(|| {
+            format!(
+                "could not listen on {} (set LISTEN_ADDR to change it)",
+                config.listen_addr
+            )
+        })?;
+    let payments = if config.stripe.is_some() {
+        "Stripe"
+    } else {
+        "offline payment simulator (test mode)"
+    };
+    tracing::info!(
+        database = app::server::db::BACKEND,
+        payments,
+        "FutureFlower is running at {} (listening on {})",
+        config.site_url,
+        config.listen_addr
+    );
+    http::serve(listener, router, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (SQLite, PostgreSQL and wasm builds), unit and
+# integration tests on SQLite and on PostgreSQL, then browser tests in Chromium against the release build.
+# PostgreSQL is never skipped: it must be reachable at TEST_DATABASE_URL
+# (default postgres://postgres@127.0.0.1:5432/postgres).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/tools.sh
+ensure_build_tools
+ensure_browser_tools
+started=$SECONDS
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "Clippy: SQLite server build"
+cargo clippy --workspace --all-targets -- -D warnings
+step "Clippy: PostgreSQL server build"
+cargo clippy --workspace --all-targets --no-default-features --features postgres -- -D warnings
+step "Clippy: wasm (hydrate) build"
+cargo clippy -p futureflower --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+step "Unit and integration tests on SQLite"
+cargo test --workspace
+
+step "Unit and integration tests on PostgreSQL"
+cargo test --workspace --no-default-features --features postgres
+
+step "Release build for the browser tests"
+cargo leptos build --release
+
+step "Browser tests (Playwright + Chromium, desktop and phone)"
+(cd end2end && npx playwright test)
+
+step "All checks passed in $((SECONDS - started)) s"

@@ -1,0 +1,195 @@
+//! Sign-up, log-in and log-out as a customer experiences them.
+
+use crate::helpers::{PASSWORD, TestApp, browser, location_path, session_cookie};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn sign_up_signs_in_and_greets_by_name() {
+    let app = TestApp::spawn().await;
+    let response = app.sign_up("ann@example.com", "Ann").await;
+    assert!(
+        session_cookie(&response).is_some_and(|c| !c.is_empty()),
+        "sign-up sets a session"
+    );
+    let (path, html) = app.follow(response).await;
+    assert_eq!(path, "/account");
+    assert!(html.contains("Hello, Ann"), "{html}");
+    assert!(html.contains("ann@example.com"));
+    assert!(
+        html.contains(r#"data-testid="viewer-name">Ann Tester<"#),
+        "header shows the name"
+    );
+}
+
+#[tokio::test]
+async fn sign_up_shows_what_to_fix_and_creates_nothing() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .submit(
+            "/signup",
+            "/api/account/signup",
+            &[
+                ("email", "not-an-email"),
+                ("password", "short"),
+                ("first_name", ""),
+                ("last_name", "X"),
+                ("next", ""),
+            ],
+        )
+        .await;
+    let (path, html) = app.follow(response).await;
+    assert!(path.starts_with("/signup"), "back to the form: {path}");
+    assert!(
+        html.contains("Enter an email address like name@example.com."),
+        "{html}"
+    );
+    assert!(html.contains("Use at least 10 characters for your password."));
+    assert!(html.contains("Enter your first name."));
+    assert_eq!(app.user_count().await, 0);
+}
+
+#[tokio::test]
+async fn duplicate_email_in_any_case_gets_a_clear_error() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let other = TestApp {
+        client: browser(),
+        ..app
+    };
+    let response = other.sign_up("  ANN@Example.COM ", "Impostor").await;
+    assert!(
+        session_cookie(&response).is_none(),
+        "no session for a failed sign-up"
+    );
+    let (path, html) = other.follow(response).await;
+    assert!(path.starts_with("/signup"));
+    assert!(
+        html.contains("An account with this email already exists."),
+        "{html}"
+    );
+    assert_eq!(other.user_count().await, 1);
+}
+
+#[tokio::test]
+async fn log_in_with_any_letter_case_and_land_on_next() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let fresh = TestApp {
+        client: browser(),
+        ..app
+    };
+    let response = fresh
+        .submit(
+            "/login?next=/account",
+            "/api/account/login",
+            &[
+                ("email", "Ann@Example.com"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(location_path(&response), "/account");
+    let (_, html) = fresh.follow(response).await;
+    assert!(html.contains("Hello, Ann"));
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_without_a_session() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let fresh = TestApp {
+        client: browser(),
+        ..app
+    };
+    for (email, password) in [
+        ("ann@example.com", "wrong password!"),
+        ("nobody@example.com", PASSWORD),
+    ] {
+        let response = fresh.log_in(email, password).await;
+        assert!(session_cookie(&response).is_none());
+        let (path, html) = fresh.follow(response).await;
+        assert!(path.starts_with("/login"));
+        assert!(
+            html.contains("That email and password do not match an account."),
+            "{html}"
+        );
+    }
+    let (path, _) = fresh.page("/account").await;
+    assert!(path.starts_with("/login"), "still signed out");
+}
+
+#[tokio::test]
+async fn log_out_kills_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let cookie = session_cookie(&app.sign_up("ann@example.com", "Ann").await).unwrap();
+    let response = app.log_out().await;
+    assert_eq!(
+        session_cookie(&response).as_deref(),
+        Some(""),
+        "cookie cleared"
+    );
+    assert_eq!(location_path(&response), "/");
+
+    // Replaying the old cookie (as a thief who copied it would) gets nowhere.
+    let replay = browser()
+        .get(app.url("/account"))
+        .header(reqwest::header::COOKIE, format!("ff_session={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::FOUND);
+    assert!(location_path(&replay).starts_with("/login?next=/account"));
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+}
+
+#[tokio::test]
+async fn session_id_changes_on_log_in() {
+    let app = TestApp::spawn().await;
+    let first = session_cookie(&app.sign_up("ann@example.com", "Ann").await).unwrap();
+    // Logging in again while holding a session (or a planted one) must issue a new id.
+    let response = app.log_in("ann@example.com", PASSWORD).await;
+    let second = session_cookie(&response).unwrap();
+    assert_ne!(first, second);
+    let old = browser()
+        .get(app.url("/account"))
+        .header(reqwest::header::COOKIE, format!("ff_session={first}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.status(),
+        StatusCode::FOUND,
+        "the old id no longer signs anyone in"
+    );
+    let (_, html) = app.page("/account").await;
+    assert!(html.contains("Hello, Ann"), "the new id does");
+}
+
+#[tokio::test]
+async fn session_cookie_flags() {
+    let app = TestApp::spawn().await;
+    let response = app.sign_up("ann@example.com", "Ann").await;
+    let set_cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(set_cookie.contains(flag), "{set_cookie} lacks {flag}");
+    }
+    let stored: String = sqlx::query_scalar("SELECT digest FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        !set_cookie.contains(&stored),
+        "the database holds a digest, not the cookie value"
+    );
+}

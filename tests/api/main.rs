@@ -1,0 +1,13 @@
+//! Integration tests: the real server on a random port, a fresh database per test, driven over HTTP
+//! the way a browser without JavaScript drives it (form posts, redirects, cookies).
+//!
+//! Built once per backend: `cargo test` (SQLite) and `cargo test --no-default-features --features
+//! postgres` (PostgreSQL at `TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+
+mod accounts;
+mod admin;
+mod cli;
+mod helpers;
+mod orders;
+mod security;
+mod webhooks;

@@ -43,6 +43,8 @@ pub struct Config {
     /// `None` runs the offline payment simulator.
     pub stripe: Option<StripeKeys>,
     pub stripe_api_base: Option<String>,
+    /// Longest wait for one Stripe API call before the customer is told to try again.
+    pub stripe_timeout: std::time::Duration,
     /// `None` with the simulator: a random secret is made at start-up.
     pub webhook_secret: Option<Secret>,
     pub order_rules: app::domain::order::OrderRules,
@@ -254,6 +256,21 @@ impl Config {
             None => None,
         };
 
+        let stripe_timeout = match var("STRIPE_TIMEOUT_SECS") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=120).contains(s))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| {
+                    bad(
+                        "STRIPE_TIMEOUT_SECS",
+                        format!("{v:?} is not a number of seconds from 1 to 120"),
+                    )
+                })?,
+            None => std::time::Duration::from_secs(20),
+        };
+
         let smtp_url = match var("SMTP_URL") {
             Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(Secret(v)),
             Some(_) => {
@@ -281,6 +298,7 @@ impl Config {
             trust_proxy,
             stripe,
             stripe_api_base,
+            stripe_timeout,
             webhook_secret,
             order_rules,
             smtp_url,

@@ -3,6 +3,8 @@
 //! Server-only modules are gated as a whole on `ssr`; the `hydrate` build contains only [`hydrate`].
 
 #[cfg(feature = "ssr")]
+pub mod adapters;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod http;

@@ -11,16 +11,26 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The Content-Security-Policy. Pages get a per-response nonce for the hydration scripts; the wasm
-/// bundle needs `'wasm-unsafe-eval'`; nothing may frame us.
-pub fn content_security_policy(nonce: Option<&str>) -> String {
+/// bundle needs `'wasm-unsafe-eval'`; nothing may frame us. With real Stripe, pages may also load
+/// Stripe.js and its card iframes (the hosts Stripe documents for the Payment Element).
+pub fn content_security_policy(nonce: Option<&str>, stripe: bool) -> String {
+    let (stripe_scripts, stripe_frames, stripe_connect) = if stripe {
+        (
+            " https://js.stripe.com",
+            "frame-src https://js.stripe.com https://hooks.stripe.com; ",
+            " https://api.stripe.com",
+        )
+    } else {
+        ("", "", "")
+    };
     let scripts = match nonce {
-        Some(n) => format!("'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
-        None => "'self' 'wasm-unsafe-eval'".to_owned(),
+        Some(n) => format!("'self' 'nonce-{n}' 'wasm-unsafe-eval'{stripe_scripts}"),
+        None => format!("'self' 'wasm-unsafe-eval'{stripe_scripts}"),
     };
     format!(
         "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         {stripe_frames}connect-src 'self'{stripe_connect}; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
@@ -30,9 +40,11 @@ pub fn set_page_csp() {
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
-    ) && let Ok(value) =
-        HeaderValue::from_str(&content_security_policy(Some(&nonce.to_string())))
-    {
+    ) && let Ok(value) = HeaderValue::from_str(&content_security_policy(
+        Some(&nonce.to_string()),
+        use_context::<app::server::context::AppState>()
+            .is_some_and(|state| !state.payments.is_simulator()),
+    )) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -54,7 +66,7 @@ pub async fn security_headers(
     let defaults: [(header::HeaderName, String); 6] = [
         (
             header::CONTENT_SECURITY_POLICY,
-            content_security_policy(None),
+            content_security_policy(None, false),
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
         (header::X_FRAME_OPTIONS, "DENY".into()),

@@ -32,11 +32,6 @@ const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// Connects to the database, applies migrations and assembles the shared state.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
-    // Never run the simulator where real payments were configured.
-    anyhow::ensure!(
-        config.stripe.is_none(),
-        "STRIPE_SECRET_KEY is set, but this build has only the offline payment simulator; unset the Stripe keys"
-    );
     let pool = db::connect(config.database_url.expose()).await?;
     db::migrate(&pool).await?;
     Ok(state_with_pool(config, pool))
@@ -65,9 +60,21 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
         }),
         limits: Arc::new(RateLimits::default()),
         write_gate: Arc::new(db::WriteGate::default()),
-        // The async-stripe gateway arrives with the Stripe issue; until then keys are refused at start.
-        payments: Arc::new(app::server::stripe::simulator::Simulator),
+        payments: payment_gateway(config),
         leptos_options,
+    }
+}
+
+/// Stripe when keys are configured, otherwise the offline simulator (test mode).
+fn payment_gateway(config: &Config) -> Arc<dyn app::server::ports::PaymentGateway> {
+    match &config.stripe {
+        Some(keys) => Arc::new(crate::adapters::stripe::StripeGateway::new(
+            keys.secret_key.expose(),
+            &keys.publishable_key,
+            config.stripe_api_base.as_deref(),
+            config.stripe_timeout,
+        )),
+        None => Arc::new(app::server::stripe::simulator::Simulator),
     }
 }
 

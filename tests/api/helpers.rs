@@ -118,6 +118,11 @@ pub const WEBHOOK_SECRET: &str = "whsec_test_integration";
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Spawns with extra settings (e.g. Stripe keys and `STRIPE_API_BASE` for the fake Stripe).
+    pub async fn spawn_with(settings: &[(&str, &str)]) -> Self {
         let _ = tracing_init();
         let db = TestDb::new().await;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -138,6 +143,10 @@ impl TestApp {
                     .to_string(),
             ),
         ]);
+        let mut vars = vars;
+        for (key, value) in settings {
+            vars.insert(key, (*value).to_owned());
+        }
         let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
         // The server runs as in production: on its own multi-threaded runtime and thread, reached
         // only over TCP; the test's runtime just plays the browser.
@@ -346,6 +355,10 @@ impl TestApp {
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+
+    pub async fn scalar_text(&self, sql: &str) -> String {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }
 

@@ -7,7 +7,9 @@
 mod accounts;
 mod admin;
 mod cli;
+mod fake_stripe;
 mod helpers;
 mod orders;
 mod security;
+mod stripe;
 mod webhooks;

@@ -36,6 +36,20 @@ pub struct CheckoutView {
     pub status_label: String,
     /// The offline payment simulator is active: show the test-mode banner.
     pub test_mode: bool,
+    /// With real Stripe: what Stripe.js needs to collect the card on this page.
+    pub card: Option<CardPayment>,
+    /// With real Stripe: why the card form could not be prepared (the payment service failed).
+    pub card_problem: Option<String>,
+}
+
+/// Stripe.js Payment Element settings for one checkout. The client secret lets only this
+/// customer's browser confirm this one payment; it is never logged or stored by us.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardPayment {
+    pub publishable_key: String,
+    pub client_secret: String,
+    /// Where Stripe sends the browser after the card is confirmed.
+    pub return_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

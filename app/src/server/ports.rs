@@ -69,4 +69,8 @@ pub trait PaymentGateway: Send + Sync {
         &self,
         request: SubscriptionRequest,
     ) -> GatewayFuture<'_, CreatedSubscription>;
+    /// The client secret of an existing PaymentIntent, for a checkout page shown again.
+    fn payment_intent_secret(&self, intent_id: &str) -> GatewayFuture<'_, Option<String>>;
+    /// The client secret of a subscription's first invoice, for a checkout page shown again.
+    fn subscription_secret(&self, subscription_id: &str) -> GatewayFuture<'_, Option<String>>;
 }

@@ -1,7 +1,7 @@
 //! Orders: creating them from the form, the checkout view, paying, and the customer's list.
 
 use crate::api::AppError;
-use crate::api::orders::{CheckoutView, OrderFormOptions, OrderSummary, PaymentLine};
+use crate::api::orders::{CardPayment, CheckoutView, OrderFormOptions, OrderSummary, PaymentLine};
 use crate::domain::money::Cents;
 use crate::domain::order::{self, Frequency, OrderForm, OrderKind};
 use crate::server::context::{AppState, CurrentUser};
@@ -116,6 +116,28 @@ pub async fn checkout(
         }
         _ => "one delivery, paid now".to_owned(),
     };
+    let payable = row.status == "pending_payment";
+    // With real Stripe the card is collected on this page, so the PaymentIntent (or subscription)
+    // must exist before it renders. The idempotency keys make showing the page again harmless.
+    let (card, card_problem) = match state.payments.publishable_key() {
+        Some(publishable_key) if payable => match start_payment(state, user, &row).await {
+            Ok(Some(client_secret)) => (
+                Some(CardPayment {
+                    publishable_key,
+                    client_secret,
+                    return_url: format!("{}/orders?paid={}", state.settings.site_url, row.id),
+                }),
+                None,
+            ),
+            Ok(None) => {
+                tracing::error!(order = row.id, "Stripe returned no client secret");
+                (None, Some(PAYMENT_SERVICE_DOWN.to_owned()))
+            }
+            Err(GatewayFailure::Gateway(error)) => (None, Some(gateway_message(error))),
+            Err(GatewayFailure::Internal(error)) => return Err(error),
+        },
+        _ => (None, None),
+    };
     Ok(CheckoutView {
         order_id: row.id,
         title: title(&row),
@@ -128,30 +150,133 @@ pub async fn checkout(
             .then(|| format!("-{}", Cents(row.discount_cents).display(currency))),
         total: Cents(row.total_cents).display(currency),
         total_note,
-        payable: row.status == "pending_payment",
+        payable,
         status_label: status_label(&row.status).to_owned(),
         test_mode: state.payments.is_simulator(),
+        card,
+        card_problem,
     })
 }
 
-fn gateway_error(error: GatewayError) -> AppError {
+const PAYMENT_SERVICE_DOWN: &str =
+    "We could not reach the payment service. Nothing was charged; please try again in a minute.";
+
+/// What the customer reads when the gateway fails (details go to the log).
+fn gateway_message(error: GatewayError) -> String {
     match error {
-        GatewayError::Declined(reason) => {
-            AppError::field("payment", format!("Your card was declined: {reason}"))
-        }
+        GatewayError::Declined(reason) => format!("Your card was declined: {reason}"),
         other => {
             tracing::error!(error = %other, "payment gateway");
-            AppError::field(
-                "payment",
-                "We could not reach the payment service. Nothing was charged; please try again in a minute.",
-            )
+            PAYMENT_SERVICE_DOWN.to_owned()
         }
     }
 }
 
-/// Starts (or resumes) payment for an order. One order has at most one open PaymentIntent and at
-/// most one subscription; both are created with idempotency keys derived from the order, so a
-/// double click or a retried request cannot charge twice.
+fn gateway_error(error: GatewayError) -> AppError {
+    AppError::field("payment", gateway_message(error))
+}
+
+/// Creates, or finds again, the one PaymentIntent or subscription of an unpaid order and returns
+/// its client secret (`None` from the simulator). Both are created with idempotency keys derived
+/// from the order, and our own rows are looked up first, so a double click, a reload or a retried
+/// request cannot make a second charge.
+async fn start_payment(
+    state: &AppState,
+    user: &CurrentUser,
+    row: &orders::OrderRow,
+) -> Result<Option<String>, GatewayFailure> {
+    let currency = state.settings.currency.to_ascii_lowercase();
+    let metadata = vec![
+        ("order_id".to_owned(), row.id.to_string()),
+        ("user_id".to_owned(), user.id.to_string()),
+    ];
+    let now = Utc::now();
+    if OrderKind::parse(&row.kind) == Some(OrderKind::Subscription) {
+        if let Some(id) = &row.stripe_subscription_id {
+            return Ok(state.payments.subscription_secret(id).await?);
+        }
+        let frequency = row
+            .frequency
+            .as_deref()
+            .and_then(Frequency::parse)
+            .unwrap_or(Frequency::Monthly);
+        let created = state
+            .payments
+            .create_subscription(SubscriptionRequest {
+                email: user.email.clone(),
+                name: format!("{} {}", user.first_name, user.last_name),
+                amount: Cents(row.total_cents),
+                currency,
+                interval: frequency.stripe_interval(),
+                product_name: format!("Flowers for {}", row.recipient_name),
+                idempotency_key: format!("order-{}-subscription", row.id),
+                metadata,
+            })
+            .await?;
+        orders::set_subscription(
+            &state.db,
+            row.id,
+            &created.customer_id,
+            &created.subscription_id,
+            now,
+        )
+        .await?;
+        return Ok(created.client_secret);
+    }
+    if let Some(open) = payments::find_pending_intent_for_order(&state.db, row.id).await? {
+        let id = open.stripe_payment_intent_id.unwrap_or_default();
+        return Ok(state.payments.payment_intent_secret(&id).await?);
+    }
+    let created = state
+        .payments
+        .create_payment_intent(PaymentIntentRequest {
+            amount: Cents(row.total_cents),
+            currency,
+            idempotency_key: format!("order-{}-payment", row.id),
+            metadata,
+            receipt_email: user.email.clone(),
+        })
+        .await?;
+    let mut conn = state.db.acquire().await?;
+    let pending = payments::NewPayment {
+        user_id: user.id,
+        order_id: row.id,
+        intent_id: Some(&created.id),
+        invoice_id: None,
+        amount_cents: row.total_cents,
+        currency: &state.settings.currency,
+        status: "pending",
+    };
+    // A concurrent first request may have saved the same PaymentIntent (same idempotency key):
+    // the unique index keeps one row, and this request carries on with the same secret.
+    if let Err(error) = payments::insert(&mut conn, &pending, now).await
+        && !crate::server::db::is_unique_violation(&error)
+    {
+        return Err(error.into());
+    }
+    Ok(created.client_secret)
+}
+
+/// A failure while starting a payment: the gateway's (shown to the customer) or ours (logged).
+enum GatewayFailure {
+    Gateway(GatewayError),
+    Internal(AppError),
+}
+
+impl From<GatewayError> for GatewayFailure {
+    fn from(error: GatewayError) -> Self {
+        Self::Gateway(error)
+    }
+}
+
+impl From<sqlx::Error> for GatewayFailure {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// Test mode: completes an unpaid order's payment at once by delivering the signed event Stripe
+/// would send. With real Stripe the card is confirmed by Stripe.js on the checkout page instead.
 pub async fn pay(state: &AppState, user: &CurrentUser, order_id: i64) -> Result<(), AppError> {
     let row = orders::find_for_user(&state.db, order_id, user.id)
         .await?
@@ -159,102 +284,40 @@ pub async fn pay(state: &AppState, user: &CurrentUser, order_id: i64) -> Result<
     if row.status != "pending_payment" {
         return Err(AppError::field("payment", "This order is already paid."));
     }
-    let currency = state.settings.currency.to_ascii_lowercase();
-    let metadata = vec![
-        ("order_id".to_owned(), row.id.to_string()),
-        ("user_id".to_owned(), user.id.to_string()),
-    ];
-    let now = Utc::now();
-    match OrderKind::parse(&row.kind) {
-        Some(OrderKind::Subscription) => {
-            let frequency = row
-                .frequency
-                .as_deref()
-                .and_then(Frequency::parse)
-                .unwrap_or(Frequency::Monthly);
-            let subscription_id = match &row.stripe_subscription_id {
-                Some(id) => id.clone(),
-                None => {
-                    let created = state
-                        .payments
-                        .create_subscription(SubscriptionRequest {
-                            email: user.email.clone(),
-                            name: format!("{} {}", user.first_name, user.last_name),
-                            amount: Cents(row.total_cents),
-                            currency: currency.clone(),
-                            interval: frequency.stripe_interval(),
-                            product_name: format!("Flowers for {}", row.recipient_name),
-                            idempotency_key: format!("order-{}-subscription", row.id),
-                            metadata,
-                        })
-                        .await
-                        .map_err(gateway_error)?;
-                    orders::set_subscription(
-                        &state.db,
-                        row.id,
-                        &created.customer_id,
-                        &created.subscription_id,
-                        now,
-                    )
-                    .await?;
-                    created.subscription_id
-                }
-            };
-            if state.payments.is_simulator() {
-                let body = simulator::invoice_payment_succeeded(
-                    &simulator::new_invoice_id(),
-                    &subscription_id,
-                    Cents(row.total_cents),
-                    &currency,
-                );
-                simulator::deliver(state, &body)
-                    .await
-                    .map_err(|e| AppError::internal(format!("simulated invoice: {e}")))?;
-            }
-        }
-        _ => {
-            let intent_id = match payments::find_pending_intent_for_order(&state.db, row.id).await?
-            {
-                Some(open) => open.stripe_payment_intent_id.unwrap_or_default(),
-                None => {
-                    let created = state
-                        .payments
-                        .create_payment_intent(PaymentIntentRequest {
-                            amount: Cents(row.total_cents),
-                            currency: currency.clone(),
-                            idempotency_key: format!("order-{}-payment", row.id),
-                            metadata,
-                            receipt_email: user.email.clone(),
-                        })
-                        .await
-                        .map_err(gateway_error)?;
-                    let mut conn = state.db.acquire().await?;
-                    let pending = payments::NewPayment {
-                        user_id: user.id,
-                        order_id: row.id,
-                        intent_id: Some(&created.id),
-                        invoice_id: None,
-                        amount_cents: row.total_cents,
-                        currency: &state.settings.currency,
-                        status: "pending",
-                    };
-                    payments::insert(&mut conn, &pending, now).await?;
-                    created.id
-                }
-            };
-            if state.payments.is_simulator() {
-                let body = simulator::payment_intent_succeeded(
-                    &intent_id,
-                    Cents(row.total_cents),
-                    &currency,
-                    row.id,
-                );
-                simulator::deliver(state, &body)
-                    .await
-                    .map_err(|e| AppError::internal(format!("simulated payment: {e}")))?;
-            }
-        }
+    if !state.payments.is_simulator() {
+        return Err(AppError::field(
+            "payment",
+            "Enter your card details in the payment form on this page.",
+        ));
     }
+    match start_payment(state, user, &row).await {
+        Ok(_) => {}
+        Err(GatewayFailure::Gateway(error)) => return Err(gateway_error(error)),
+        Err(GatewayFailure::Internal(error)) => return Err(error),
+    }
+    let currency = state.settings.currency.to_ascii_lowercase();
+    let body = if OrderKind::parse(&row.kind) == Some(OrderKind::Subscription) {
+        // Re-read: start_payment stored the subscription id.
+        let subscription_id = orders::find_for_user(&state.db, order_id, user.id)
+            .await?
+            .and_then(|r| r.stripe_subscription_id)
+            .ok_or_else(|| AppError::internal("subscription id missing after creation"))?;
+        simulator::invoice_payment_succeeded(
+            &simulator::new_invoice_id(),
+            &subscription_id,
+            Cents(row.total_cents),
+            &currency,
+        )
+    } else {
+        let intent = payments::find_pending_intent_for_order(&state.db, row.id)
+            .await?
+            .and_then(|p| p.stripe_payment_intent_id)
+            .ok_or_else(|| AppError::internal("PaymentIntent missing after creation"))?;
+        simulator::payment_intent_succeeded(&intent, Cents(row.total_cents), &currency, row.id)
+    };
+    simulator::deliver(state, &body)
+        .await
+        .map_err(|e| AppError::internal(format!("simulated payment: {e}")))?;
     Ok(())
 }
 

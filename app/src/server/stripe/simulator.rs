@@ -53,6 +53,14 @@ impl PaymentGateway for Simulator {
             })
         })
     }
+
+    fn payment_intent_secret(&self, _intent_id: &str) -> GatewayFuture<'_, Option<String>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn subscription_secret(&self, _subscription_id: &str) -> GatewayFuture<'_, Option<String>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 fn envelope(kind: &str, object: serde_json::Value) -> Vec<u8> {

@@ -2,7 +2,7 @@
 
 use crate::api::AppError;
 use crate::api::orders::{
-    CheckoutView, CreateOrder, OrderFormOptions, OrderSummary, PayOrder, get_checkout,
+    CardPayment, CheckoutView, CreateOrder, OrderFormOptions, OrderSummary, PayOrder, get_checkout,
     get_my_orders, get_order_form_options,
 };
 use crate::domain::order::{COUNTRIES, Frequency, OrderKind};
@@ -179,6 +179,8 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
         payable,
         status_label,
         test_mode,
+        card,
+        card_problem,
     } = view;
     view! {
         <section class="mx-auto max-w-xl space-y-6">
@@ -199,7 +201,10 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
                     <p class="text-right text-xs text-stone-500">{total_note}</p>
                 </dl>
             </div>
-            {if payable {
+            {card_problem.map(|m| view! { <ErrorBanner message=m /> })}
+            {if let Some(card) = card {
+                view! { <CardForm card /> }.into_any()
+            } else if payable && test_mode {
                 view! {
                     <ActionForm action=pay attr:class="space-y-3">
                         {move || message.get().map(|m| view! { <ErrorBanner message=m /> })}
@@ -209,6 +214,8 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
                         </button>
                     </ActionForm>
                 }.into_any()
+            } else if payable {
+                ().into_any()
             } else {
                 view! {
                     <p class="rounded-md bg-stone-100 px-4 py-3 text-sm">"This order is "<strong>{status_label}</strong>". "
@@ -216,6 +223,41 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The Stripe.js Payment Element. `/stripe-checkout.js` (in `public/`) mounts it from the data
+/// attributes and confirms the card; Stripe then sends the browser to `return_url`, and the order
+/// becomes paid when Stripe's webhook arrives. Card entry needs JavaScript (Stripe's iframe).
+#[component]
+fn CardForm(card: CardPayment) -> impl IntoView {
+    // Appended after mount rather than rendered as a <script>: a page reached by client-side
+    // navigation would not run a script element that arrived in rendered HTML.
+    Effect::new(|| {
+        #[cfg(feature = "hydrate")]
+        {
+            let document = leptos::prelude::document();
+            if let (Ok(script), Some(body)) = (document.create_element("script"), document.body()) {
+                let _ = script.set_attribute("src", "/stripe-checkout.js");
+                let _ = body.append_child(&script);
+            }
+        }
+    });
+    view! {
+        <form id="card-form" class="space-y-3" data-testid="card-form">
+            <div
+                id="payment-element"
+                class="min-h-24 rounded-md border border-stone-300 bg-white p-3"
+                data-key=card.publishable_key
+                data-secret=card.client_secret
+                data-return=card.return_url
+            ></div>
+            <p id="card-errors" role="alert" class="text-sm text-red-700"></p>
+            <button type="submit" class=BUTTON>"Pay"</button>
+            <noscript>
+                <p class="text-sm text-stone-600">"Card payments need JavaScript: please enable it to enter your card."</p>
+            </noscript>
+        </form>
     }
 }
 

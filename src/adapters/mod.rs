@@ -1,0 +1,3 @@
+//! Adapters: implementations of the ports in `app::server::ports` that talk to outside services.
+
+pub mod stripe;

@@ -1,0 +1,259 @@
+//! The real [`PaymentGateway`]: Stripe through async-stripe 0.41.
+//!
+//! Invariants:
+//! - Every creating call carries an `Idempotency-Key` derived from the order, so a retried or
+//!   doubled request returns the object Stripe already made instead of charging twice.
+//! - Every call is bounded by a timeout (async-stripe has none of its own); a timeout, a network
+//!   error or a 5xx is reported as `Unavailable`, a card error as `Declined`, anything else as
+//!   `Rejected`. The caller then saves nothing, so trying again is safe.
+//! - The client speaks API version 2023-10-16 (fixed by async-stripe 0.41); webhook payloads are
+//!   read from raw JSON elsewhere and accept both that shape and the 2025 one.
+
+use app::server::ports::{
+    CreatedPaymentIntent, CreatedSubscription, GatewayError, GatewayFuture, PaymentGateway,
+    PaymentIntentRequest, SubscriptionRequest,
+};
+use std::collections::HashMap;
+use std::future::Future;
+use std::str::FromStr;
+use std::time::Duration;
+use stripe::{
+    Client, CreateCustomer, CreatePaymentIntent, CreatePaymentIntentAutomaticPaymentMethods,
+    CreateProduct, CreateSubscription, CreateSubscriptionItems, CreateSubscriptionPaymentSettings,
+    CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod, Currency, Customer, ErrorType,
+    Expandable, PaymentIntent, PaymentIntentId, Product, RequestStrategy, StripeError,
+    Subscription, SubscriptionId, SubscriptionInterval, SubscriptionPaymentBehavior,
+    SubscriptionPriceData, SubscriptionPriceDataRecurring,
+};
+
+pub struct StripeGateway {
+    client: Client,
+    publishable_key: String,
+    timeout: Duration,
+}
+
+impl StripeGateway {
+    /// `api_base` is scheme, host and port only (async-stripe replaces any path with `/v1/...`).
+    pub fn new(
+        secret_key: &str,
+        publishable_key: &str,
+        api_base: Option<&str>,
+        timeout: Duration,
+    ) -> Self {
+        let client = match api_base {
+            Some(base) => Client::from_url(base, secret_key.to_owned()),
+            None => Client::new(secret_key.to_owned()),
+        };
+        Self {
+            client,
+            publishable_key: publishable_key.to_owned(),
+            timeout,
+        }
+    }
+
+    fn idempotent(&self, key: String) -> Client {
+        self.client
+            .clone()
+            .with_strategy(RequestStrategy::Idempotent(key))
+    }
+
+    async fn call<T>(
+        &self,
+        what: &str,
+        request: impl Future<Output = Result<T, StripeError>>,
+    ) -> Result<T, GatewayError> {
+        match tokio::time::timeout(self.timeout, request).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(classify(what, error)),
+            Err(_) => Err(GatewayError::Unavailable(format!(
+                "{what}: no answer within {} s",
+                self.timeout.as_secs()
+            ))),
+        }
+    }
+}
+
+fn classify(what: &str, error: StripeError) -> GatewayError {
+    match error {
+        StripeError::Stripe(e) if e.error_type == ErrorType::Card => GatewayError::Declined(
+            e.message
+                .unwrap_or_else(|| "the bank gave no reason".to_owned()),
+        ),
+        StripeError::Stripe(e) if e.http_status >= 500 || e.http_status == 429 => {
+            GatewayError::Unavailable(format!("{what}: HTTP {}", e.http_status))
+        }
+        StripeError::Stripe(e) => GatewayError::Rejected(format!(
+            "{what}: HTTP {} {}",
+            e.http_status,
+            e.message.unwrap_or_default()
+        )),
+        // Connection refused/reset, or an unreadable answer (Stripe's 5xx pages among them).
+        StripeError::ClientError(e) => GatewayError::Unavailable(format!("{what}: {e}")),
+        StripeError::JSONSerialize(e) => {
+            GatewayError::Unavailable(format!("{what}: unreadable answer at {}", e.path()))
+        }
+        other => GatewayError::Rejected(format!("{what}: {other}")),
+    }
+}
+
+fn currency(code: &str) -> Result<Currency, GatewayError> {
+    Currency::from_str(&code.to_ascii_lowercase())
+        .map_err(|_| GatewayError::Rejected(format!("unknown currency {code}")))
+}
+
+fn metadata(pairs: &[(String, String)]) -> HashMap<String, String> {
+    pairs.iter().cloned().collect()
+}
+
+fn interval(name: &str) -> SubscriptionInterval {
+    match name {
+        "day" => SubscriptionInterval::Day,
+        "week" => SubscriptionInterval::Week,
+        "year" => SubscriptionInterval::Year,
+        _ => SubscriptionInterval::Month,
+    }
+}
+
+fn first_invoice_secret(subscription: &Subscription) -> Option<String> {
+    subscription
+        .latest_invoice
+        .as_ref()
+        .and_then(Expandable::as_object)
+        .and_then(|invoice| invoice.payment_intent.as_ref())
+        .and_then(Expandable::as_object)
+        .and_then(|intent| intent.client_secret.clone())
+}
+
+impl PaymentGateway for StripeGateway {
+    fn is_simulator(&self) -> bool {
+        false
+    }
+
+    fn publishable_key(&self) -> Option<String> {
+        Some(self.publishable_key.clone())
+    }
+
+    fn create_payment_intent(
+        &self,
+        request: PaymentIntentRequest,
+    ) -> GatewayFuture<'_, CreatedPaymentIntent> {
+        Box::pin(async move {
+            let mut params =
+                CreatePaymentIntent::new(request.amount.0, currency(&request.currency)?);
+            params.metadata = Some(metadata(&request.metadata));
+            params.receipt_email = Some(&request.receipt_email);
+            params.automatic_payment_methods = Some(CreatePaymentIntentAutomaticPaymentMethods {
+                enabled: true,
+                allow_redirects: None,
+            });
+            let client = self.idempotent(request.idempotency_key.clone());
+            let intent = self
+                .call(
+                    "create PaymentIntent",
+                    PaymentIntent::create(&client, params),
+                )
+                .await?;
+            Ok(CreatedPaymentIntent {
+                id: intent.id.to_string(),
+                client_secret: intent.client_secret,
+            })
+        })
+    }
+
+    fn create_subscription(
+        &self,
+        request: SubscriptionRequest,
+    ) -> GatewayFuture<'_, CreatedSubscription> {
+        Box::pin(async move {
+            let key = &request.idempotency_key;
+            let customer = self
+                .call(
+                    "create Customer",
+                    Customer::create(
+                        &self.idempotent(format!("{key}-customer")),
+                        CreateCustomer {
+                            email: Some(&request.email),
+                            name: Some(&request.name),
+                            metadata: Some(metadata(&request.metadata)),
+                            ..Default::default()
+                        },
+                    ),
+                )
+                .await?;
+            // async-stripe 0.41 has no inline `product_data`: a Product per order is made first.
+            let mut product = CreateProduct::new(&request.product_name);
+            product.metadata = Some(metadata(&request.metadata));
+            let product = self
+                .call(
+                    "create Product",
+                    Product::create(&self.idempotent(format!("{key}-product")), product),
+                )
+                .await?;
+            let (interval_name, interval_count) = request.interval;
+            let mut params = CreateSubscription::new(customer.id.clone());
+            params.items = Some(vec![CreateSubscriptionItems {
+                price_data: Some(SubscriptionPriceData {
+                    currency: currency(&request.currency)?,
+                    product: product.id.to_string(),
+                    recurring: SubscriptionPriceDataRecurring {
+                        interval: interval(interval_name),
+                        interval_count: Some(u64::from(interval_count)),
+                    },
+                    tax_behavior: None,
+                    unit_amount: Some(request.amount.0),
+                    unit_amount_decimal: None,
+                }),
+                ..Default::default()
+            }]);
+            params.metadata = Some(metadata(&request.metadata));
+            // The first invoice waits for the card, which Stripe.js collects on our checkout page.
+            params.payment_behavior = Some(SubscriptionPaymentBehavior::DefaultIncomplete);
+            params.payment_settings = Some(CreateSubscriptionPaymentSettings {
+                save_default_payment_method: Some(
+                    CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod::OnSubscription,
+                ),
+                ..Default::default()
+            });
+            params.expand = &["latest_invoice.payment_intent"];
+            let subscription = self
+                .call(
+                    "create Subscription",
+                    Subscription::create(&self.idempotent(key.clone()), params),
+                )
+                .await?;
+            Ok(CreatedSubscription {
+                customer_id: customer.id.to_string(),
+                subscription_id: subscription.id.to_string(),
+                client_secret: first_invoice_secret(&subscription),
+            })
+        })
+    }
+
+    fn payment_intent_secret(&self, intent_id: &str) -> GatewayFuture<'_, Option<String>> {
+        let id = PaymentIntentId::from_str(intent_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("PaymentIntent id: {e}")))?;
+            let intent = self
+                .call(
+                    "retrieve PaymentIntent",
+                    PaymentIntent::retrieve(&self.client, &id, &[]),
+                )
+                .await?;
+            Ok(intent.client_secret)
+        })
+    }
+
+    fn subscription_secret(&self, subscription_id: &str) -> GatewayFuture<'_, Option<String>> {
+        let id = SubscriptionId::from_str(subscription_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("Subscription id: {e}")))?;
+            let subscription = self
+                .call(
+                    "retrieve Subscription",
+                    Subscription::retrieve(&self.client, &id, &["latest_invoice.payment_intent"]),
+                )
+                .await?;
+            Ok(first_invoice_secret(&subscription))
+        })
+    }
+}

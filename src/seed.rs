@@ -5,9 +5,10 @@
 //! `data/demo-logins.txt` for whoever missed the console.
 
 use app::domain::account::NewAccount;
+use app::domain::order::OrderForm;
 use app::server::context::AppState;
 use app::server::db::users;
-use app::server::services::accounts;
+use app::server::services::{accounts, commissions, discounts, orders, partners};
 use chrono::{Duration, Utc};
 
 const CUSTOMERS: &[(&str, &str, &str, i64)] = &[
@@ -34,7 +35,8 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
         first_name: "Ada".into(),
         last_name: "Admin".into(),
     };
-    accounts::create_account(&state.db, &admin, true, now - Duration::days(60))
+    let mut conn = state.db.acquire().await?;
+    accounts::create_account(&mut conn, &admin, true, now - Duration::days(60))
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo admin: {e}"))?;
     println!("  [1/{total}] admin@example.com (admin)");
@@ -46,17 +48,23 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
             first_name: (*first).into(),
             last_name: (*last).into(),
         };
-        accounts::create_account(&state.db, &customer, false, now - Duration::days(*days_ago))
+        accounts::create_account(&mut conn, &customer, false, now - Duration::days(*days_ago))
             .await
             .map_err(|e| anyhow::anyhow!("creating demo customer {email}: {e}"))?;
         println!("  [{}/{total}] {email} (customer)", i + 2);
     }
 
+    drop(conn);
+
+    let code = seed_partners(state, &password).await?;
+
     let logins = format!(
         "FutureFlower demo logins (password for every account: {password})\n\
          admin     admin@example.com\n\
-         customer  {}\n",
-        CUSTOMERS[0].2
+         partner   rosie@example.com   (Rosie's Roses, approved; code {code})\n\
+         customer  {}\n\
+         new customer (no orders yet, can use the code)  {}\n",
+        CUSTOMERS[0].2, CUSTOMERS[4].2
     );
     if let Err(e) = std::fs::create_dir_all("data")
         .and_then(|()| std::fs::write("data/demo-logins.txt", &logins))
@@ -65,4 +73,119 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     }
     println!("\n{logins}(also saved to data/demo-logins.txt)");
     Ok(())
+}
+
+/// An approved referral partner whose code three customers used (commissions pending, approved,
+/// rejected and paid), and a second partner awaiting approval. Payments go through the real path:
+/// the simulator delivers signed webhooks, which record the code use and the commission.
+async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<String> {
+    let err = |what: &'static str| move |e: app::api::AppError| anyhow::anyhow!("{what}: {e}");
+    println!("seed-demo: creating partners, referred orders and commissions…");
+    let register = |email: &str, first: &str, last: &str, business: &str| partners::Registration {
+        email: email.into(),
+        password: password.into(),
+        first_name: first.into(),
+        last_name: last.into(),
+        business_name: business.into(),
+        phone: "+61 2 9999 0000".into(),
+        partner_type: "non_delivery".into(),
+    };
+    let rosie_user = partners::register(
+        state,
+        &register("rosie@example.com", "Rosie", "Reed", "Rosie's Roses"),
+    )
+    .await
+    .map_err(err("registering Rosie's Roses"))?;
+    partners::register(
+        state,
+        &register("ben@example.com", "Ben", "Bloom", "Bloom & Co"),
+    )
+    .await
+    .map_err(err("registering Bloom & Co"))?;
+    let rosie = app::server::db::partners::find_by_user(&state.db, rosie_user)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("Rosie's partner row is missing"))?;
+    partners::change_status(state, rosie.id, "approve")
+        .await
+        .map_err(err("approving Rosie's Roses"))?;
+    let code = rosie.code.clone().unwrap_or_default().to_uppercase();
+    println!("  partner rosie@example.com (Rosie's Roses, approved, code {code})");
+    println!("  partner ben@example.com (Bloom & Co, awaiting approval)");
+
+    let date = (Utc::now().date_naive() + chrono::Days::new(21)).to_string();
+    let referred = [
+        (CUSTOMERS[0].2, "subscription", "85"),
+        (CUSTOMERS[1].2, "single_delivery", "120"),
+        (CUSTOMERS[2].2, "upfront", "65"),
+    ];
+    for (email, kind, budget) in referred {
+        let user = app::server::db::sessions::find_user_by_email(&state.db, email)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo customer {email} is missing"))?;
+        let form = OrderForm {
+            kind: kind.into(),
+            budget: budget.into(),
+            frequency: "monthly".into(),
+            years: "1".into(),
+            first_delivery_date: date.clone(),
+            recipient_name: "Grace Lee".into(),
+            street_address: "12 Rose Lane".into(),
+            suburb: "Newtown".into(),
+            city: "Sydney".into(),
+            state: "NSW".into(),
+            postcode: "2042".into(),
+            country: "AU".into(),
+            delivery_notes: String::new(),
+            message: "With love".into(),
+        };
+        let order = orders::create(state, &user, &form)
+            .await
+            .map_err(err("demo order"))?;
+        discounts::apply(state, &user, order, &code)
+            .await
+            .map_err(err("applying the demo code"))?;
+        orders::pay(state, &user, order)
+            .await
+            .map_err(err("paying the demo order"))?;
+        println!("  {email} ordered with {code} and paid (test mode)");
+        if kind == "subscription" {
+            // Two more months of the subscription: three commissioned payments in all.
+            for _ in 0..2 {
+                orders::simulate_next_invoice(state, order)
+                    .await
+                    .map_err(err("demo invoice"))?;
+            }
+        }
+    }
+    // One of each review outcome, so the dashboard and the admin pages show every state.
+    let pending: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM commissions WHERE partner_id = $1 AND status = 'pending' ORDER BY id",
+    )
+    .bind(rosie.id)
+    .fetch_all(&state.db)
+    .await?;
+    if let [paid, approved, rejected, ..] = pending[..] {
+        commissions::approve(state, Some(paid), None)
+            .await
+            .map_err(err("approving"))?;
+        sqlx::query("UPDATE commissions SET status = 'paid' WHERE id = $1")
+            .bind(paid)
+            .execute(&state.db)
+            .await?;
+        commissions::approve(state, Some(approved), None)
+            .await
+            .map_err(err("approving"))?;
+        commissions::reject(
+            state,
+            rejected,
+            "Test order placed by the partner's own family",
+        )
+        .await
+        .map_err(err("rejecting"))?;
+    }
+    println!(
+        "  {} commissions for Rosie's Roses (paid, approved, rejected and pending)",
+        pending.len()
+    );
+    Ok(code)
 }

@@ -18,8 +18,9 @@ use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 use stripe::{
-    Client, CreateCustomer, CreatePaymentIntent, CreatePaymentIntentAutomaticPaymentMethods,
-    CreateProduct, CreateSubscription, CreateSubscriptionItems, CreateSubscriptionPaymentSettings,
+    Client, Coupon, CouponDuration, CreateCoupon, CreateCustomer, CreatePaymentIntent,
+    CreatePaymentIntentAutomaticPaymentMethods, CreateProduct, CreateSubscription,
+    CreateSubscriptionItems, CreateSubscriptionPaymentSettings,
     CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod, Currency, Customer, ErrorType,
     Expandable, PaymentIntent, PaymentIntentId, Product, RequestStrategy, StripeError,
     Subscription, SubscriptionId, SubscriptionInterval, SubscriptionPaymentBehavior,
@@ -189,6 +190,27 @@ impl PaymentGateway for StripeGateway {
                     Product::create(&self.idempotent(format!("{key}-product")), product),
                 )
                 .await?;
+            // A partner's discount: a one-off coupon, so only the first invoice is reduced.
+            let coupon = match request.first_payment_discount {
+                Some(discount) if discount.0 > 0 => {
+                    let coupon = CreateCoupon {
+                        amount_off: Some(discount.0),
+                        currency: Some(currency(&request.currency)?),
+                        duration: Some(CouponDuration::Once),
+                        max_redemptions: Some(1),
+                        metadata: Some(metadata(&request.metadata)),
+                        ..Default::default()
+                    };
+                    let coupon = self
+                        .call(
+                            "create Coupon",
+                            Coupon::create(&self.idempotent(format!("{key}-coupon")), coupon),
+                        )
+                        .await?;
+                    Some(coupon.id)
+                }
+                _ => None,
+            };
             let (interval_name, interval_count) = request.interval;
             let mut params = CreateSubscription::new(customer.id.clone());
             params.items = Some(vec![CreateSubscriptionItems {
@@ -206,6 +228,7 @@ impl PaymentGateway for StripeGateway {
                 ..Default::default()
             }]);
             params.metadata = Some(metadata(&request.metadata));
+            params.coupon = coupon;
             // The first invoice waits for the card, which Stripe.js collects on our checkout page.
             params.payment_behavior = Some(SubscriptionPaymentBehavior::DefaultIncomplete);
             params.payment_settings = Some(CreateSubscriptionPaymentSettings {

@@ -217,6 +217,7 @@ async fn handle(
         ("POST", ["payment_intents"]) => Some(create_intent(&mut state, &recorded)),
         ("POST", ["customers"]) => Some(create_customer(&mut state, &recorded)),
         ("POST", ["products"]) => Some(create_product(&mut state, &recorded)),
+        ("POST", ["coupons"]) => Some(create_coupon(&mut state, &recorded)),
         ("POST", ["subscriptions"]) => Some(create_subscription(&mut state, &recorded)),
         ("GET", ["payment_intents" | "subscriptions", id]) => state.objects.get(*id).cloned(),
         _ => None,
@@ -328,6 +329,37 @@ fn create_product(state: &mut State, request: &Recorded) -> Value {
     Value::Object(product)
 }
 
+fn create_coupon(state: &mut State, request: &Recorded) -> Value {
+    let mut coupon = example(
+        "coupon",
+        &["object", "created", "livemode", "times_redeemed", "valid"],
+    );
+    coupon.insert("id".into(), json!(new_id(state, "coupon")));
+    coupon.insert(
+        "amount_off".into(),
+        json!(
+            request
+                .field("amount_off")
+                .and_then(|a| a.parse::<i64>().ok())
+        ),
+    );
+    coupon.insert("currency".into(), json!(request.field("currency")));
+    coupon.insert("duration".into(), json!(request.field("duration")));
+    coupon.insert(
+        "max_redemptions".into(),
+        json!(
+            request
+                .field("max_redemptions")
+                .and_then(|a| a.parse::<i64>().ok())
+        ),
+    );
+    coupon.insert("metadata".into(), metadata(request));
+    let id = coupon["id"].as_str().unwrap_or_default().to_owned();
+    let coupon = Value::Object(coupon);
+    state.objects.insert(id, coupon.clone());
+    coupon
+}
+
 fn create_subscription(state: &mut State, request: &Recorded) -> Value {
     let amount: i64 = request
         .field("items[0][price_data][unit_amount]")
@@ -338,9 +370,15 @@ fn create_subscription(state: &mut State, request: &Recorded) -> Value {
         .unwrap_or("usd")
         .to_owned();
     let customer = request.field("customer").unwrap_or_default().to_owned();
+    let coupon_off = request
+        .field("coupon")
+        .and_then(|id| state.objects.get(id))
+        .and_then(|c| c["amount_off"].as_i64())
+        .unwrap_or(0);
+    let first_amount = (amount - coupon_off).max(0);
     let sub_id = new_id(state, "sub");
     let invoice_id = new_id(state, "in");
-    let pi = intent(state, amount, &currency, json!({}));
+    let pi = intent(state, first_amount, &currency, json!({}));
     let mut invoice = example(
         "invoice",
         &[
@@ -360,8 +398,8 @@ fn create_subscription(state: &mut State, request: &Recorded) -> Value {
     invoice.insert("id".into(), json!(invoice_id));
     invoice.insert("customer".into(), json!(customer));
     invoice.insert("currency".into(), json!(currency));
-    invoice.insert("amount_due".into(), json!(amount));
-    invoice.insert("total".into(), json!(amount));
+    invoice.insert("amount_due".into(), json!(first_amount));
+    invoice.insert("total".into(), json!(first_amount));
     invoice.insert("subtotal".into(), json!(amount));
     invoice.insert("status".into(), json!("open"));
     invoice.insert("billing_reason".into(), json!("subscription_create"));

@@ -10,6 +10,7 @@ mod cli;
 mod fake_stripe;
 mod helpers;
 mod orders;
+mod partners;
 mod security;
 mod stripe;
 mod webhooks;

@@ -36,6 +36,17 @@ async fn card_checkout_makes_one_payment_intent_and_stripes_webhook_pays_it() {
     app.sign_up("ann@example.com", "Ann").await;
     let order = app.place_order(&[("budget", "75.35")]).await;
 
+    // Before the customer continues, nothing exists at Stripe (the code may still change the amount).
+    let (_, review) = app.page(&format!("/checkout/{order}")).await;
+    assert!(review.contains("Continue to payment"));
+    assert!(client_secret(&review).is_none());
+    assert!(stripe.requests().is_empty());
+
+    let continued = app.pay(order).await;
+    assert_eq!(
+        crate::helpers::location_path(&continued),
+        format!("/checkout/{order}")
+    );
     let response = app.get(&format!("/checkout/{order}")).await;
     let csp = response.headers()["content-security-policy"]
         .to_str()
@@ -89,7 +100,8 @@ async fn card_checkout_makes_one_payment_intent_and_stripes_webhook_pays_it() {
         stripe
             .calls("GET", &format!("/v1/payment_intents/{intent}"))
             .len(),
-        1
+        2,
+        "each showing reads the secret back from Stripe (it is never stored)"
     );
     assert_eq!(
         app.scalar(&format!(
@@ -99,8 +111,9 @@ async fn card_checkout_makes_one_payment_intent_and_stripes_webhook_pays_it() {
         1
     );
 
-    // The simulator's "pay" does nothing: with real Stripe the card is confirmed by Stripe.js.
+    // Continuing again (a double click) reuses it too, and pays nothing by itself.
     app.pay(order).await;
+    assert_eq!(stripe.calls("POST", "/v1/payment_intents").len(), 1);
     assert_eq!(app.paid_count(order).await, 0);
     assert_eq!(app.delivery_count(order).await, 0);
 
@@ -131,6 +144,7 @@ async fn card_subscription_makes_customer_product_and_subscription_once() {
         ])
         .await;
 
+    app.pay(order).await;
     let (_, html) = app.page(&format!("/checkout/{order}")).await;
     let secret = client_secret(&html).expect("card form for the first invoice");
     let key = format!("order-{order}-subscription");
@@ -196,7 +210,7 @@ async fn payment_service_failures_save_nothing_and_a_retry_works() {
 
     for failure in [Failure::ServerError, Failure::Timeout] {
         stripe.fail_next(failure, 1);
-        let (_, html) = app.page(&checkout).await;
+        let (_, html) = app.follow(app.pay(order).await).await;
         assert!(
             html.contains("could not reach the payment service. Nothing was charged"),
             "{failure:?}: {html}"
@@ -209,7 +223,7 @@ async fn payment_service_failures_save_nothing_and_a_retry_works() {
         );
     }
     stripe.fail_next(Failure::CardDeclined, 1);
-    let (_, html) = app.page(&checkout).await;
+    let (_, html) = app.follow(app.pay(order).await).await;
     assert!(
         html.contains("Your card was declined: Your card has insufficient funds."),
         "{html}"
@@ -218,6 +232,7 @@ async fn payment_service_failures_save_nothing_and_a_retry_works() {
     assert_eq!(testid_text(&html, "total"), "$75.35");
 
     // The service is back: the same idempotency key every time, so at most one PaymentIntent exists.
+    app.pay(order).await;
     let (_, html) = app.page(&checkout).await;
     assert!(client_secret(&html).is_some());
     let attempts = stripe.calls("POST", "/v1/payment_intents");

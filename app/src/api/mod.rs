@@ -7,6 +7,7 @@ pub mod account;
 pub mod admin;
 pub mod error;
 pub mod orders;
+pub mod partners;
 
 pub use error::AppError;
 

@@ -40,6 +40,16 @@ pub struct CheckoutView {
     pub card: Option<CardPayment>,
     /// With real Stripe: why the card form could not be prepared (the payment service failed).
     pub card_problem: Option<String>,
+    /// The partner code on this order.
+    pub code: Option<AppliedCode>,
+    /// A code can be applied or removed (unpaid, and payment not started).
+    pub code_editable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedCode {
+    pub code: String,
+    pub business_name: String,
 }
 
 /// Stripe.js Payment Element settings for one checkout. The client secret lets only this
@@ -105,6 +115,7 @@ pub async fn create_order(
     country: String,
     #[server(default)] delivery_notes: String,
     #[server(default)] message: String,
+    #[server(default)] code: String,
 ) -> Result<(), AppError> {
     use crate::domain::order::OrderForm;
     use crate::server::{context, services::orders};
@@ -129,7 +140,13 @@ pub async fn create_order(
                 message,
             };
             let id = orders::create(&app, &user, &form).await?;
-            leptos_axum::redirect(&format!("/checkout/{id}"));
+            // A code from a partner's share link goes along, ready to apply at checkout.
+            match crate::domain::partner::normalize_code(&code) {
+                Some(code) => {
+                    leptos_axum::redirect(&format!("/checkout/{id}?code={}", code.to_uppercase()))
+                }
+                None => leptos_axum::redirect(&format!("/checkout/{id}")),
+            }
             Ok(())
         }
         .await,
@@ -158,8 +175,14 @@ pub async fn pay_order(order_id: i64) -> Result<(), AppError> {
         async {
             let state = context::app_state()?;
             let user = context::require_user()?;
-            orders::pay(&state, &user, order_id).await?;
-            leptos_axum::redirect(&format!("/orders?paid={order_id}"));
+            match orders::pay(&state, &user, order_id).await? {
+                orders::PayOutcome::Paid => {
+                    leptos_axum::redirect(&format!("/orders?paid={order_id}"));
+                }
+                orders::PayOutcome::CardNeeded => {
+                    leptos_axum::redirect(&format!("/checkout/{order_id}"));
+                }
+            }
             Ok(())
         }
         .await,

@@ -4,4 +4,5 @@
 pub mod account;
 pub mod money;
 pub mod order;
+pub mod partner;
 pub mod validation;

@@ -59,6 +59,8 @@ pub struct CurrentUser {
     pub first_name: String,
     pub last_name: String,
     pub is_admin: bool,
+    /// Set when the user is a partner (of any status).
+    pub partner_id: Option<i64>,
     pub session_digest: String,
 }
 
@@ -66,6 +68,8 @@ impl CurrentUser {
     pub fn role(&self) -> Role {
         if self.is_admin {
             Role::Admin
+        } else if self.partner_id.is_some() {
+            Role::Partner
         } else {
             Role::Customer
         }

@@ -41,6 +41,8 @@ pub struct SubscriptionRequest {
     pub name: String,
     /// Charged every period.
     pub amount: Cents,
+    /// Taken off the first invoice only (a partner's discount code).
+    pub first_payment_discount: Option<Cents>,
     pub currency: String,
     /// Stripe's `recurring.interval` and `interval_count`.
     pub interval: (&'static str, u32),

@@ -8,6 +8,7 @@ pub mod pages;
 pub mod status;
 
 use crate::api::account::{LogIn, LogOut, SignUp, get_viewer};
+use crate::api::partners::RegisterPartner;
 use crate::api::{AppError, Viewer};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -41,6 +42,7 @@ pub struct AccountActions {
     pub sign_up: ServerAction<SignUp>,
     pub log_in: ServerAction<LogIn>,
     pub log_out: ServerAction<LogOut>,
+    pub register_partner: ServerAction<RegisterPartner>,
 }
 
 /// The signed-in user (or `None`), loaded once per page and refreshed after account actions.
@@ -72,6 +74,7 @@ fn Site() -> impl IntoView {
         sign_up: ServerAction::new(),
         log_in: ServerAction::new(),
         log_out: ServerAction::new(),
+        register_partner: ServerAction::new(),
     };
     let viewer: ViewerResource = Resource::new(
         move || {
@@ -79,6 +82,7 @@ fn Site() -> impl IntoView {
                 actions.sign_up.version().get(),
                 actions.log_in.version().get(),
                 actions.log_out.version().get(),
+                actions.register_partner.version().get(),
             )
         },
         |_| get_viewer(),
@@ -107,6 +111,11 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/order") view=pages::orders::OrderPage ssr=SsrMode::Async />
                 <Route path=path!("/checkout/:id") view=pages::orders::CheckoutPage ssr=SsrMode::Async />
                 <Route path=path!("/orders") view=pages::orders::MyOrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/register") view=pages::partner::RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/dashboard") view=pages::partner::DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/partners") view=pages::admin_partners::AdminPartnersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/partners/:id") view=pages::admin_partners::AdminPartnerPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/commissions") view=pages::admin_partners::AdminCommissionsPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <components::layout::Footer />

@@ -4,8 +4,10 @@
 //! for both (`$1` placeholders, `RETURNING`, `ON CONFLICT`), so every query is tested on both engines.
 //! Timestamps are bound from Rust (UTC), never taken from the database's clock, so tests can set time.
 
+pub mod commissions;
 pub mod events;
 pub mod orders;
+pub mod partners;
 pub mod payments;
 pub mod sessions;
 pub mod users;

@@ -27,12 +27,13 @@ pub struct OrderRow {
     pub total_cents: i64,
     pub status: String,
     pub stripe_subscription_id: Option<String>,
+    pub discount_code_id: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "id, user_id, kind, budget_cents, frequency, years, recipient_name, street_address, suburb, city, \
     state, postcode, country, delivery_notes, message, first_delivery_date, subtotal_cents, discount_cents, total_cents, \
-    status, stripe_subscription_id, created_at";
+    status, stripe_subscription_id, discount_code_id, created_at";
 
 pub async fn insert(
     pool: &Pool,
@@ -146,6 +147,29 @@ pub async fn set_subscription(
     .bind(subscription_id)
     .bind(now)
     .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets (or, with `None`, clears) the order's discount while it is unpaid and no payment has been
+/// started for it; false otherwise. `total_cents` and `discount_cents` always add up to the subtotal.
+pub async fn set_discount(
+    conn: &mut DbConn,
+    id: i64,
+    code_id: Option<i64>,
+    discount_cents: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE orders SET discount_code_id = $2, discount_cents = $3, total_cents = subtotal_cents - $3, updated_at = $4
+         WHERE id = $1 AND status = 'pending_payment' AND stripe_subscription_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = $1)",
+    )
+    .bind(id)
+    .bind(code_id)
+    .bind(discount_cents)
+    .bind(now)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

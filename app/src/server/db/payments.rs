@@ -127,6 +127,16 @@ pub async fn mark_refunded(conn: &mut DbConn, id: i64, now: DateTime<Utc>) -> sq
     Ok(done.rows_affected() == 1)
 }
 
+/// The user's payments that went through (refunded ones count: they were paid first).
+pub async fn count_succeeded_for_user(conn: &mut DbConn, user_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payments WHERE user_id = $1 AND status IN ('succeeded', 'refunded')",
+    )
+    .bind(user_id)
+    .fetch_one(conn)
+    .await
+}
+
 pub async fn count_succeeded_for_order(conn: &mut DbConn, order_id: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE order_id = $1 AND status = 'succeeded'")
         .bind(order_id)

@@ -30,25 +30,26 @@ pub async fn find_user(
     digest: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<CurrentUser>> {
-    let row: Option<(i64, String, String, String, bool)> = sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin
-         FROM sessions s JOIN users u ON u.id = s.user_id
+    let row: Option<(i64, String, String, String, bool, Option<i64>)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, p.id
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN partners p ON p.user_id = u.id
          WHERE s.digest = $1 AND s.expires_at > $2",
     )
     .bind(digest)
     .bind(now)
     .fetch_optional(pool)
     .await?;
-    Ok(
-        row.map(|(id, email, first_name, last_name, is_admin)| CurrentUser {
+    Ok(row.map(
+        |(id, email, first_name, last_name, is_admin, partner_id)| CurrentUser {
             id,
             email,
             first_name,
             last_name,
             is_admin,
+            partner_id,
             session_digest: digest.to_owned(),
-        }),
-    )
+        },
+    ))
 }
 
 pub async fn delete(pool: &Pool, digest: &str) -> sqlx::Result<()> {
@@ -66,4 +67,26 @@ pub async fn delete_expired(pool: &Pool, now: DateTime<Utc>) -> sqlx::Result<u64
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
+}
+
+/// The user as a request would see them (for operator commands that act on a user's behalf).
+pub async fn find_user_by_email(pool: &Pool, email: &str) -> sqlx::Result<Option<CurrentUser>> {
+    let row: Option<(i64, String, String, String, bool, Option<i64>)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, p.id
+         FROM users u LEFT JOIN partners p ON p.user_id = u.id WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(
+        |(id, email, first_name, last_name, is_admin, partner_id)| CurrentUser {
+            id,
+            email,
+            first_name,
+            last_name,
+            is_admin,
+            partner_id,
+            session_digest: String::new(),
+        },
+    ))
 }

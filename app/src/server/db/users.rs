@@ -1,6 +1,6 @@
 //! Queries on `users`.
 
-use super::Pool;
+use super::{DbConn, Pool};
 use chrono::{DateTime, Utc};
 
 /// What log-in needs. Holds the password hash, so it is deliberately not `Serialize`.
@@ -31,7 +31,11 @@ pub struct NewUser<'a> {
 }
 
 /// Inserts a user; a taken email surfaces as a unique violation.
-pub async fn insert(pool: &Pool, user: &NewUser<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
+pub async fn insert(
+    conn: &mut DbConn,
+    user: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO users (email, password_hash, first_name, last_name, is_admin, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -42,8 +46,27 @@ pub async fn insert(pool: &Pool, user: &NewUser<'_>, now: DateTime<Utc>) -> sqlx
     .bind(user.last_name)
     .bind(user.is_admin)
     .bind(now)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await
+}
+
+/// Remembers the partner whose code this user applied first; a later code never replaces it.
+pub async fn set_referred_by(
+    conn: &mut DbConn,
+    user_id: i64,
+    partner_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE users SET referred_by_partner_id = $2, updated_at = $3
+         WHERE id = $1 AND referred_by_partner_id IS NULL",
+    )
+    .bind(user_id)
+    .bind(partner_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn find_auth_by_email(pool: &Pool, email: &str) -> sqlx::Result<Option<AuthRow>> {

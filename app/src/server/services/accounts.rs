@@ -3,7 +3,7 @@
 use crate::api::AppError;
 use crate::domain::account::{self, NewAccount};
 use crate::server::context::AppState;
-use crate::server::db::{self, Pool, users};
+use crate::server::db::{self, DbConn, Pool, users};
 use crate::server::password;
 
 /// Registers a customer. A taken email (in any letter case) is a field error, not a crash.
@@ -16,12 +16,13 @@ pub async fn sign_up(
 ) -> Result<i64, AppError> {
     let new = account::validate_signup(email, password, first_name, last_name)
         .map_err(AppError::Invalid)?;
-    create_account(&state.db, &new, false, chrono::Utc::now()).await
+    let mut conn = state.db.acquire().await?;
+    create_account(&mut conn, &new, false, chrono::Utc::now()).await
 }
 
-/// Stores a validated account, created at `now`.
+/// Stores a validated account, created at `now` (on `conn`, so it can be part of a transaction).
 pub async fn create_account(
-    pool: &Pool,
+    conn: &mut DbConn,
     new: &NewAccount,
     is_admin: bool,
     now: chrono::DateTime<chrono::Utc>,
@@ -34,7 +35,7 @@ pub async fn create_account(
         last_name: &new.last_name,
         is_admin,
     };
-    match users::insert(pool, &user, now).await {
+    match users::insert(conn, &user, now).await {
         Ok(id) => Ok(id),
         Err(e) if db::is_unique_violation(&e) => Err(AppError::field(
             "email",
@@ -81,7 +82,8 @@ pub async fn create_admin(
 ) -> Result<AdminCreated, AppError> {
     let new = account::validate_signup(email, password, first_name, last_name)
         .map_err(AppError::Invalid)?;
-    match create_account(pool, &new, true, chrono::Utc::now()).await {
+    let mut conn = pool.acquire().await?;
+    match create_account(&mut conn, &new, true, chrono::Utc::now()).await {
         Ok(id) => Ok(AdminCreated::New(id)),
         Err(AppError::Invalid(_)) => {
             let hash = password::hash(new.password.clone()).await?;

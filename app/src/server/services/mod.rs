@@ -4,5 +4,8 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod commissions;
+pub mod discounts;
 pub mod orders;
+pub mod partners;
 pub mod webhooks;

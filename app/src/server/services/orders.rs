@@ -1,12 +1,15 @@
 //! Orders: creating them from the form, the checkout view, paying, and the customer's list.
 
 use crate::api::AppError;
-use crate::api::orders::{CardPayment, CheckoutView, OrderFormOptions, OrderSummary, PaymentLine};
+use crate::api::orders::{
+    AppliedCode, CardPayment, CheckoutView, OrderFormOptions, OrderSummary, PaymentLine,
+};
 use crate::domain::money::Cents;
 use crate::domain::order::{self, Frequency, OrderForm, OrderKind};
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::{events, orders, payments};
 use crate::server::ports::{GatewayError, PaymentIntentRequest, SubscriptionRequest};
+use crate::server::services::discounts;
 use crate::server::stripe::simulator;
 use chrono::{NaiveDate, Utc};
 
@@ -117,10 +120,13 @@ pub async fn checkout(
         _ => "one delivery, paid now".to_owned(),
     };
     let payable = row.status == "pending_payment";
-    // With real Stripe the card is collected on this page, so the PaymentIntent (or subscription)
-    // must exist before it renders. The idempotency keys make showing the page again harmless.
+    let started = payment_started(state, &row).await?;
+    // With real Stripe the card is collected on this page once payment has started ("Continue to
+    // payment" creates the PaymentIntent or subscription with the final amount). Showing the page
+    // again finds the same one.
     let (card, card_problem) = match state.payments.publishable_key() {
-        Some(publishable_key) if payable => match start_payment(state, user, &row).await {
+        Some(publishable_key) if payable && started => match start_payment(state, user, &row).await
+        {
             Ok(Some(client_secret)) => (
                 Some(CardPayment {
                     publishable_key,
@@ -138,7 +144,15 @@ pub async fn checkout(
         },
         _ => (None, None),
     };
+    let code = discounts::applied_code(state, &row)
+        .await?
+        .map(|c| AppliedCode {
+            code: c.code.to_uppercase(),
+            business_name: c.business_name,
+        });
     Ok(CheckoutView {
+        code,
+        code_editable: payable && !started,
         order_id: row.id,
         title: title(&row),
         recipient: row.recipient_name.clone(),
@@ -176,6 +190,14 @@ fn gateway_error(error: GatewayError) -> AppError {
     AppError::field("payment", gateway_message(error))
 }
 
+/// True once a PaymentIntent or subscription exists for the order (its amount is then fixed).
+async fn payment_started(state: &AppState, row: &orders::OrderRow) -> Result<bool, AppError> {
+    Ok(row.stripe_subscription_id.is_some()
+        || payments::find_pending_intent_for_order(&state.db, row.id)
+            .await?
+            .is_some())
+}
+
 /// Creates, or finds again, the one PaymentIntent or subscription of an unpaid order and returns
 /// its client secret (`None` from the simulator). Both are created with idempotency keys derived
 /// from the order, and our own rows are looked up first, so a double click, a reload or a retried
@@ -186,10 +208,16 @@ async fn start_payment(
     row: &orders::OrderRow,
 ) -> Result<Option<String>, GatewayFailure> {
     let currency = state.settings.currency.to_ascii_lowercase();
-    let metadata = vec![
+    let mut metadata = vec![
         ("order_id".to_owned(), row.id.to_string()),
         ("user_id".to_owned(), user.id.to_string()),
     ];
+    if let Some(code) = discounts::applied_code(state, row)
+        .await
+        .map_err(GatewayFailure::Internal)?
+    {
+        metadata.push(("discount_code".to_owned(), code.code.to_uppercase()));
+    }
     let now = Utc::now();
     if OrderKind::parse(&row.kind) == Some(OrderKind::Subscription) {
         if let Some(id) = &row.stripe_subscription_id {
@@ -205,7 +233,10 @@ async fn start_payment(
             .create_subscription(SubscriptionRequest {
                 email: user.email.clone(),
                 name: format!("{} {}", user.first_name, user.last_name),
-                amount: Cents(row.total_cents),
+                // Every period is charged the full budget; a discount comes off the first invoice.
+                amount: Cents(row.subtotal_cents),
+                first_payment_discount: (row.discount_cents > 0)
+                    .then_some(Cents(row.discount_cents)),
                 currency,
                 interval: frequency.stripe_interval(),
                 product_name: format!("Flowers for {}", row.recipient_name),
@@ -275,25 +306,39 @@ impl From<sqlx::Error> for GatewayFailure {
     }
 }
 
-/// Test mode: completes an unpaid order's payment at once by delivering the signed event Stripe
-/// would send. With real Stripe the card is confirmed by Stripe.js on the checkout page instead.
-pub async fn pay(state: &AppState, user: &CurrentUser, order_id: i64) -> Result<(), AppError> {
+/// What pressing "Pay" led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayOutcome {
+    /// Test mode: the simulator completed the payment.
+    Paid,
+    /// Real Stripe: the PaymentIntent or subscription exists; the card is entered on checkout.
+    CardNeeded,
+}
+
+/// Starts payment with the order's final amount (re-checking its discount code first). In test
+/// mode the simulator then completes it at once by delivering the signed event Stripe would send;
+/// with real Stripe the customer confirms the card with Stripe.js on the checkout page.
+pub async fn pay(
+    state: &AppState,
+    user: &CurrentUser,
+    order_id: i64,
+) -> Result<PayOutcome, AppError> {
     let row = orders::find_for_user(&state.db, order_id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.status != "pending_payment" {
         return Err(AppError::field("payment", "This order is already paid."));
     }
-    if !state.payments.is_simulator() {
-        return Err(AppError::field(
-            "payment",
-            "Enter your card details in the payment form on this page.",
-        ));
+    if !payment_started(state, &row).await? {
+        discounts::recheck_before_payment(state, user, &row).await?;
     }
     match start_payment(state, user, &row).await {
         Ok(_) => {}
         Err(GatewayFailure::Gateway(error)) => return Err(gateway_error(error)),
         Err(GatewayFailure::Internal(error)) => return Err(error),
+    }
+    if !state.payments.is_simulator() {
+        return Ok(PayOutcome::CardNeeded);
     }
     let currency = state.settings.currency.to_ascii_lowercase();
     let body = if OrderKind::parse(&row.kind) == Some(OrderKind::Subscription) {
@@ -318,7 +363,7 @@ pub async fn pay(state: &AppState, user: &CurrentUser, order_id: i64) -> Result<
     simulator::deliver(state, &body)
         .await
         .map_err(|e| AppError::internal(format!("simulated payment: {e}")))?;
-    Ok(())
+    Ok(PayOutcome::Paid)
 }
 
 /// An order as customers (and admins) see it: its payments and the next few deliveries.
@@ -426,10 +471,11 @@ pub async fn simulate_next_invoice(state: &AppState, order_id: i64) -> Result<St
         }
     };
     let currency = state.settings.currency.to_ascii_lowercase();
+    // Later periods are charged the full budget (a discount applies to the first invoice only).
     let body = simulator::invoice_payment_succeeded(
         &simulator::new_invoice_id(),
         &subscription_id,
-        Cents(order.total_cents),
+        Cents(order.subtotal_cents),
         &currency,
     );
     let outcome = simulator::deliver(state, &body)

@@ -16,6 +16,7 @@ use crate::domain::money::Cents;
 use crate::domain::order::{Frequency, OrderKind, upfront_schedule};
 use crate::server::context::AppState;
 use crate::server::db::{DbConn, events, orders, payments, webhook_events};
+use crate::server::services::commissions;
 use crate::server::stripe::event::{self, Event};
 use crate::server::stripe::signature::{self, SignatureError};
 use chrono::{DateTime, Utc};
@@ -126,22 +127,28 @@ async fn intent_succeeded(
             payment.id, payment.status
         )));
     }
-    let scheduled = activate_order(conn, payment.order_id, now).await?;
+    let order = orders::find(conn, payment.order_id).await?.ok_or_else(|| {
+        AppError::internal(format!("payment for missing order {}", payment.order_id))
+    })?;
+    let scheduled = activate_order(conn, &order, now).await?;
+    let paid = commissions::Paid {
+        id: payment.id,
+        user_id: payment.user_id,
+    };
+    let rewards = commissions::on_payment_succeeded(conn, paid, &order, now).await?;
     Ok(Outcome::Processed(format!(
-        "payment {} succeeded; {scheduled} deliveries scheduled",
-        payment.id
+        "payment {} succeeded; {scheduled} deliveries scheduled{}",
+        payment.id,
+        rewards.describe()
     )))
 }
 
 /// Activates a paid one-off order and schedules its deliveries (single: one; upfront: every date).
 async fn activate_order(
     conn: &mut DbConn,
-    order_id: i64,
+    order: &orders::OrderRow,
     now: DateTime<Utc>,
 ) -> Result<u64, WebhookError> {
-    let order = orders::find(conn, order_id)
-        .await?
-        .ok_or_else(|| AppError::internal(format!("payment for missing order {order_id}")))?;
     if !orders::activate(conn, order.id, now).await? {
         return Ok(0);
     }
@@ -233,9 +240,15 @@ async fn invoice_paid(
         now,
     )
     .await?;
+    let paid = commissions::Paid {
+        id: payment_id,
+        user_id: order.user_id,
+    };
+    let rewards = commissions::on_payment_succeeded(conn, paid, &order, now).await?;
     Ok(Outcome::Processed(format!(
-        "invoice {invoice_id} paid {}; {scheduled} delivery scheduled",
-        Cents(amount).to_decimal_string()
+        "invoice {invoice_id} paid {}; {scheduled} delivery scheduled{}",
+        Cents(amount).to_decimal_string(),
+        rewards.describe()
     )))
 }
 

@@ -21,6 +21,16 @@ where
 
 /// The form-level message of the last result of `action`. Validation errors are summarised only
 /// when `include_invalid`, since their detail is shown beside each field.
+/// The message for a form with one thing to say: the error on `field`, else any other failure.
+pub fn action_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let (on_field, other) = (field_error(action, field), form_error(action, false));
+    Signal::derive(move || on_field.get().or_else(|| other.get()))
+}
+
 pub fn form_error<S>(action: ServerAction<S>, include_invalid: bool) -> Signal<Option<String>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,

@@ -22,11 +22,14 @@ pub fn Header() -> impl IntoView {
                         match viewer.await {
                             Ok(Some(user)) => {
                                 view! {
-                                    <div class="flex items-center gap-3 text-sm">
+                                    <div class="flex flex-wrap items-center justify-end gap-1 text-sm sm:gap-3">
                                         {(user.role == Role::Admin).then(|| view! {
                                             <A href="/admin" attr:class="rounded px-2 py-1 font-medium text-stone-700 hover:bg-stone-100">"Admin"</A>
                                         })}
-                                        <A href="/orders" attr:class="rounded px-2 py-1 font-medium text-stone-700 hover:bg-stone-100">"My orders"</A>
+                                        {(user.role == Role::Partner).then(|| view! {
+                                            <A href="/partner/dashboard" attr:class="rounded px-2 py-1 font-medium text-stone-700 hover:bg-stone-100">"Partner"</A>
+                                        })}
+                                        <A href="/orders" attr:class="rounded px-2 py-1 font-medium text-stone-700 hover:bg-stone-100">"Orders"</A>
                                         <A href="/account" attr:class="rounded px-2 py-1 font-medium text-stone-700 hover:bg-stone-100">
                                             <span data-testid="viewer-name">{user.full_name()}</span>
                                         </A>

@@ -3,7 +3,9 @@
 pub mod account;
 pub mod admin;
 pub mod admin_orders;
+pub mod admin_partners;
 pub mod auth;
 pub mod home;
 pub mod not_found;
 pub mod orders;
+pub mod partner;

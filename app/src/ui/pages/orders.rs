@@ -2,11 +2,14 @@
 
 use crate::api::AppError;
 use crate::api::orders::{
-    CardPayment, CheckoutView, CreateOrder, OrderFormOptions, OrderSummary, PayOrder, get_checkout,
-    get_my_orders, get_order_form_options,
+    AppliedCode, CardPayment, CheckoutView, CreateOrder, OrderFormOptions, OrderSummary, PayOrder,
+    get_checkout, get_my_orders, get_order_form_options,
 };
+use crate::api::partners::{ApplyDiscountCode, RemoveDiscountCode};
 use crate::domain::order::{COUNTRIES, Frequency, OrderKind};
-use crate::ui::components::form::{Field, SelectField, TextAreaField, field_error, form_error};
+use crate::ui::components::form::{
+    Field, SelectField, TextAreaField, action_error, field_error, form_error,
+};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -64,6 +67,7 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
             <p class="mt-1 text-stone-600">"Tell us when, where and how much. You can review everything before paying."</p>
             <ActionForm action=action attr:class="mt-6 space-y-8" attr:novalidate=true>
                 {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
+                <input type="hidden" name="code" value=use_query_map().with_untracked(|q| q.get("code")).unwrap_or_default() />
                 <fieldset class="space-y-3 rounded-lg border border-stone-200 bg-white p-5">
                     <legend class="px-1 text-base font-medium">"How would you like to order?"</legend>
                     {OrderKind::ALL.into_iter().map(|k| {
@@ -136,35 +140,65 @@ fn param_id() -> Memo<Option<i64>> {
     Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
 }
 
+/// The checkout's actions live here, above the resource, so that a finished action (hydrated)
+/// reloads the checkout: applying a code changes the totals on the same URL.
+#[derive(Clone, Copy)]
+struct CheckoutActions {
+    pay: ServerAction<PayOrder>,
+    apply: ServerAction<ApplyDiscountCode>,
+    remove: ServerAction<RemoveDiscountCode>,
+}
+
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let id = param_id();
+    let actions = CheckoutActions {
+        pay: ServerAction::<PayOrder>::new(),
+        apply: ServerAction::<ApplyDiscountCode>::new(),
+        remove: ServerAction::<RemoveDiscountCode>::new(),
+    };
     let checkout = Resource::new(
-        move || id.get(),
-        |id| async move {
+        move || {
+            (
+                id.get(),
+                actions.pay.version().get(),
+                actions.apply.version().get(),
+                actions.remove.version().get(),
+            )
+        },
+        |(id, ..)| async move {
             match id {
                 Some(id) => get_checkout(id).await,
                 None => Err(AppError::NotFound),
             }
         },
     );
+    // A share link (`/order?code=…`) carries the code here, ready to apply.
+    let suggested = use_query_map().with_untracked(|q| q.get("code"));
     view! {
         <Title text="Checkout" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match checkout.await {
-                    Ok(view) => view! { <Checkout view /> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
-                }
-            })}
+            {move || {
+                let suggested = suggested.clone();
+                Suspend::new(async move {
+                    match checkout.await {
+                        Ok(view) => view! { <Checkout view actions suggested /> }.into_any(),
+                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
 
 #[component]
-fn Checkout(view: CheckoutView) -> impl IntoView {
-    let pay = ServerAction::<PayOrder>::new();
-    let message = form_error(pay, true);
+fn Checkout(
+    view: CheckoutView,
+    actions: CheckoutActions,
+    suggested: Option<String>,
+) -> impl IntoView {
+    let CheckoutActions { pay, apply, remove } = actions;
+    let message = action_error(pay, "payment");
     let CheckoutView {
         order_id,
         title,
@@ -181,7 +215,13 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
         test_mode,
         card,
         card_problem,
+        code,
+        code_editable,
     } = view;
+    let discount_label = code.as_ref().map_or_else(
+        || "Discount".to_owned(),
+        |c| format!("Discount ({})", c.code),
+    );
     view! {
         <section class="mx-auto max-w-xl space-y-6">
             {test_mode.then(|| view! {
@@ -196,26 +236,28 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
                 <p class="text-sm text-stone-600">"First delivery "{first_delivery}" · "{budget}" per delivery"</p>
                 <dl class="mt-4 space-y-2 border-t border-stone-100 pt-4 text-sm">
                     <div class="flex justify-between"><dt>"Subtotal"</dt><dd class="tabular-nums" data-testid="subtotal">{subtotal}</dd></div>
-                    <div class="flex justify-between text-stone-500"><dt>"Discount"</dt><dd class="tabular-nums" data-testid="discount">{discount.unwrap_or_else(|| "—".to_owned())}</dd></div>
-                    <div class="flex justify-between border-t border-stone-100 pt-2 text-base font-semibold"><dt>"Total"</dt><dd class="tabular-nums" data-testid="total">{total}</dd></div>
+                    <div class="flex justify-between text-stone-600"><dt>{discount_label}</dt><dd class="tabular-nums" data-testid="discount">{discount.unwrap_or_else(|| "—".to_owned())}</dd></div>
+                    <div class="flex justify-between border-t border-stone-100 pt-2 text-base font-semibold"><dt>"Total due now"</dt><dd class="tabular-nums" data-testid="total">{total}</dd></div>
                     <p class="text-right text-xs text-stone-500">{total_note}</p>
                 </dl>
             </div>
+            {code_editable.then(|| view! { <DiscountCodeBox order_id code=code.clone() apply remove suggested /> })}
+            {(!code_editable).then(|| code.map(|c| view! {
+                <p class="text-sm text-stone-600" data-testid="code-locked">"Code "<strong>{c.code}</strong>" from "{c.business_name}" is applied."</p>
+            })).flatten()}
             {card_problem.map(|m| view! { <ErrorBanner message=m /> })}
             {if let Some(card) = card {
                 view! { <CardForm card /> }.into_any()
-            } else if payable && test_mode {
+            } else if payable {
                 view! {
                     <ActionForm action=pay attr:class="space-y-3">
                         {move || message.get().map(|m| view! { <ErrorBanner message=m /> })}
                         <input type="hidden" name="order_id" value=order_id.to_string() />
                         <button type="submit" class=BUTTON disabled=move || pay.pending().get()>
-                            {move || if pay.pending().get() { "Paying…" } else if test_mode { "Pay (test mode)" } else { "Pay" }}
+                            {move || if pay.pending().get() { "Working…" } else if test_mode { "Pay (test mode)" } else { "Continue to payment" }}
                         </button>
                     </ActionForm>
                 }.into_any()
-            } else if payable {
-                ().into_any()
             } else {
                 view! {
                     <p class="rounded-md bg-stone-100 px-4 py-3 text-sm">"This order is "<strong>{status_label}</strong>". "
@@ -223,6 +265,57 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Apply or remove a partner's discount code. Works as a plain form post and hydrated.
+#[component]
+fn DiscountCodeBox(
+    order_id: i64,
+    code: Option<AppliedCode>,
+    apply: ServerAction<ApplyDiscountCode>,
+    remove: ServerAction<RemoveDiscountCode>,
+    suggested: Option<String>,
+) -> impl IntoView {
+    let error = field_error(apply, "code");
+    let remove_error = field_error(remove, "code");
+    match code {
+        Some(code) => view! {
+            <div class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3" data-testid="code-applied" role="status">
+                <p class="text-sm text-emerald-900">
+                    "Code "<strong>{code.code}</strong>" from "<strong>{code.business_name}</strong>" applied."
+                </p>
+                <ActionForm action=remove>
+                    <input type="hidden" name="order_id" value=order_id.to_string() />
+                    <button type="submit" class="text-sm font-medium text-emerald-900 underline">"Remove"</button>
+                </ActionForm>
+                {move || remove_error.get().map(|m| view! { <p class="w-full text-sm text-red-700">{m}</p> })}
+            </div>
+        }.into_any(),
+        None => view! {
+            <ActionForm action=apply attr:class="rounded-lg border border-stone-200 bg-white p-4" attr:data-testid="code-form">
+                <input type="hidden" name="order_id" value=order_id.to_string() />
+                <label for="discount-code" class="block text-sm font-medium">"Discount code"</label>
+                <div class="mt-1 flex gap-2">
+                    <input
+                        id="discount-code"
+                        name="code"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        value=suggested.unwrap_or_default()
+                        aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                        aria-describedby="discount-code-error"
+                        class="min-w-0 flex-1 rounded-md border border-stone-300 px-3 py-2 uppercase"
+                    />
+                    <button type="submit" class="rounded-md border border-rose-700 px-4 py-2 font-medium text-rose-700 hover:bg-rose-50" disabled=move || apply.pending().get()>
+                        {move || if apply.pending().get() { "Checking…" } else { "Apply" }}
+                    </button>
+                </div>
+                <p id="discount-code-error" class="mt-1 text-sm text-red-700" role="alert">{move || error.get()}</p>
+            </ActionForm>
+        }.into_any(),
     }
 }
 

@@ -1,0 +1,297 @@
+//! The partner program: registration, the partner dashboard, discount codes at checkout, and the
+//! admin pages for partners and commissions.
+
+use super::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A page of rows with where it sits in the whole list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub rows: Vec<T>,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommissionLine {
+    pub id: i64,
+    pub date: String,
+    pub partner: String,
+    pub partner_id: i64,
+    /// "Ann Lee <ann@example.com>" for admins; first name and initial for the partner.
+    pub customer: String,
+    pub payment: String,
+    pub amount: String,
+    pub status: String,
+    pub status_label: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthBar {
+    /// "Nov"
+    pub label: String,
+    /// "November 2026"
+    pub title: String,
+    pub cents: i64,
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerDashboard {
+    pub business_name: String,
+    pub partner_type: String,
+    pub status: String,
+    pub status_label: String,
+    /// Upper case for reading aloud and typing, e.g. "ROSIE-S-ROSES-K7Q2".
+    pub code: Option<String>,
+    pub code_active: bool,
+    pub discount: String,
+    pub share_link: Option<String>,
+    pub uses: i64,
+    pub customers: i64,
+    pub pending: String,
+    pub approved: String,
+    pub paid: String,
+    pub rejected: String,
+    pub months: Vec<MonthBar>,
+    pub commissions: Paged<CommissionLine>,
+    pub status_filter: Option<String>,
+}
+
+/// Creates the user, the partner (pending) and its discount code in one transaction, then signs
+/// the partner in and sends them to their dashboard.
+#[server(endpoint = "partners/register")]
+pub async fn register_partner(
+    email: String,
+    password: String,
+    first_name: String,
+    last_name: String,
+    business_name: String,
+    #[server(default)] phone: String,
+    partner_type: String,
+) -> Result<(), AppError> {
+    use crate::server::{context, services::partners};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            state.limits.signup.check(&context::client_key())?;
+            let form = partners::Registration {
+                email,
+                password,
+                first_name,
+                last_name,
+                business_name,
+                phone,
+                partner_type,
+            };
+            let user_id = partners::register(&state, &form).await?;
+            context::start_session(&state, user_id).await?;
+            leptos_axum::redirect("/partner/dashboard");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "partners/dashboard")]
+pub async fn get_partner_dashboard(
+    status: Option<String>,
+    page: Option<i64>,
+) -> Result<PartnerDashboard, AppError> {
+    use crate::server::{context, services::partners};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_user()?;
+            partners::dashboard(&state, &user, status.as_deref(), page.unwrap_or(1)).await
+        }
+        .await,
+    )
+}
+
+/// A valid code, as the customer sees it confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeCheck {
+    pub code: String,
+    pub business_name: String,
+    pub discount: String,
+}
+
+/// Checks a code for the signed-in customer: exists and active, partner active, no paid order yet,
+/// not their own. Each failure is a `code` field error with its own message.
+#[server(endpoint = "partners/check-code")]
+pub async fn check_discount_code(code: String) -> Result<CodeCheck, AppError> {
+    use crate::server::{context, services::discounts};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_user()?;
+            discounts::check(&state, &user, &code).await
+        }
+        .await,
+    )
+}
+
+/// Applies a code to an unpaid order (replacing any other code on it) and returns to checkout.
+#[server(endpoint = "orders/apply-code")]
+pub async fn apply_discount_code(order_id: i64, code: String) -> Result<(), AppError> {
+    use crate::server::{context, services::discounts};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_user()?;
+            discounts::apply(&state, &user, order_id, &code).await?;
+            leptos_axum::redirect(&format!("/checkout/{order_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "orders/remove-code")]
+pub async fn remove_discount_code(order_id: i64) -> Result<(), AppError> {
+    use crate::server::{context, services::discounts};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_user()?;
+            discounts::remove(&state, &user, order_id).await?;
+            leptos_axum::redirect(&format!("/checkout/{order_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPartnerRow {
+    pub id: i64,
+    pub business_name: String,
+    pub contact: String,
+    pub partner_type: String,
+    pub status: String,
+    pub status_label: String,
+    pub code: String,
+    pub joined: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPartnerDetail {
+    pub row: AdminPartnerRow,
+    pub phone: String,
+    pub discount: String,
+    pub uses: i64,
+    pub customers: i64,
+    pub pending: String,
+    pub approved: String,
+    pub paid: String,
+    pub commissions: Vec<CommissionLine>,
+}
+
+#[server(endpoint = "admin/partners")]
+pub async fn list_partners(
+    partner_type: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+    page: Option<i64>,
+) -> Result<Paged<AdminPartnerRow>, AppError> {
+    use crate::server::{context, services::partners};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            partners::admin_list(&state, partner_type, status, q, page.unwrap_or(1)).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/partner")]
+pub async fn get_admin_partner(partner_id: i64) -> Result<AdminPartnerDetail, AppError> {
+    use crate::server::{context, services::partners};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            partners::admin_detail(&state, partner_id).await
+        }
+        .await,
+    )
+}
+
+/// `action`: `approve` (pending → active), `suspend` (active → suspended; the code stops working at
+/// once) or `reactivate` (suspended → active).
+#[server(endpoint = "admin/partner/status")]
+pub async fn set_partner_status(partner_id: i64, action: String) -> Result<(), AppError> {
+    use crate::server::{context, services::partners};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            partners::change_status(&state, partner_id, &action).await?;
+            leptos_axum::redirect(&format!("/admin/partners/{partner_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/commissions")]
+pub async fn list_commissions(
+    status: Option<String>,
+    partner_id: Option<i64>,
+    page: Option<i64>,
+) -> Result<Paged<CommissionLine>, AppError> {
+    use crate::server::{context, services::commissions};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            commissions::admin_list(&state, status, partner_id, page.unwrap_or(1)).await
+        }
+        .await,
+    )
+}
+
+/// Approves one commission (`commission_id`), or every pending commission matching the filter
+/// (`partner_id`, or all) when `commission_id` is absent.
+#[server(endpoint = "admin/commissions/approve")]
+pub async fn approve_commissions(
+    #[server(default)] commission_id: Option<i64>,
+    #[server(default)] partner_id: Option<i64>,
+    #[server(default)] back: String,
+) -> Result<(), AppError> {
+    use crate::server::{context, services::commissions};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            commissions::approve(&state, commission_id, partner_id).await?;
+            leptos_axum::redirect(&context::safe_next(Some(&back), "/admin/commissions"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin/commissions/reject")]
+pub async fn reject_commission(
+    commission_id: i64,
+    #[server(default)] reason: String,
+    #[server(default)] back: String,
+) -> Result<(), AppError> {
+    use crate::server::{context, services::commissions};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            commissions::reject(&state, commission_id, &reason).await?;
+            leptos_axum::redirect(&context::safe_next(Some(&back), "/admin/commissions"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,220 @@
+//! Queries on `discount_usages` and `commissions`. Inserts are `ON CONFLICT DO NOTHING` against the
+//! one-per-payment unique constraints, so a redelivered webhook records nothing twice.
+
+use super::{DbConn, Pool};
+use chrono::{DateTime, Utc};
+
+/// Records that `payment_id` used a code; false if that payment already has a usage.
+pub async fn insert_usage(
+    conn: &mut DbConn,
+    code_id: i64,
+    user_id: i64,
+    payment_id: i64,
+    discount_cents: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO discount_usages (discount_code_id, user_id, payment_id, discount_cents, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(code_id)
+    .bind(user_id)
+    .bind(payment_id)
+    .bind(discount_cents)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn usage_count_for_order(conn: &mut DbConn, order_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM discount_usages d JOIN payments p ON p.id = d.payment_id WHERE p.order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// A `pending` referral commission for `payment_id`; `None` if that payment already has one.
+pub async fn insert_referral(
+    conn: &mut DbConn,
+    partner_id: i64,
+    payment_id: i64,
+    amount_cents: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO commissions (partner_id, payment_id, commission_type, amount_cents, status, created_at, updated_at)
+         VALUES ($1, $2, 'referral', $3, 'pending', $4, $4)
+         ON CONFLICT (payment_id) WHERE commission_type = 'referral' DO NOTHING RETURNING id",
+    )
+    .bind(partner_id)
+    .bind(payment_id)
+    .bind(amount_cents)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A partner's headline numbers.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct PartnerTotals {
+    pub uses: i64,
+    pub customers: i64,
+    pub pending_cents: i64,
+    pub approved_cents: i64,
+    pub paid_cents: i64,
+    pub rejected_cents: i64,
+    pub commissions: i64,
+}
+
+pub async fn totals(pool: &Pool, partner_id: i64) -> sqlx::Result<PartnerTotals> {
+    sqlx::query_as(
+        "SELECT
+            (SELECT COUNT(*) FROM discount_usages d JOIN discount_codes c ON c.id = d.discount_code_id
+              WHERE c.partner_id = $1) AS uses,
+            (SELECT COUNT(*) FROM users WHERE referred_by_partner_id = $1) AS customers,
+            COALESCE(SUM(CASE WHEN status = 'pending' THEN amount_cents END), 0) AS pending_cents,
+            COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_cents END), 0) AS approved_cents,
+            COALESCE(SUM(CASE WHEN status = 'paid' THEN amount_cents END), 0) AS paid_cents,
+            COALESCE(SUM(CASE WHEN status = 'rejected' THEN amount_cents END), 0) AS rejected_cents,
+            COUNT(*) AS commissions
+         FROM commissions WHERE partner_id = $1",
+    )
+    .bind(partner_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// Earned (not rejected) commission per period: `bounds` are `n + 1` ascending instants, the
+/// answer has `n` sums. One indexed scan; the period arithmetic (business time zone) is the caller's.
+pub async fn earned_per_period(
+    pool: &Pool,
+    partner_id: i64,
+    bounds: &[DateTime<Utc>],
+) -> sqlx::Result<Vec<i64>> {
+    if bounds.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let columns: Vec<String> = (0..bounds.len() - 1)
+        .map(|i| {
+            format!(
+                "COALESCE(SUM(CASE WHEN created_at >= ${} AND created_at < ${} THEN amount_cents END), 0)",
+                i + 2,
+                i + 3
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM commissions WHERE partner_id = $1 AND status <> 'rejected'
+         AND created_at >= ${} AND created_at < ${}",
+        columns.join(", "),
+        2,
+        bounds.len() + 1
+    );
+    let mut query = sqlx::query(&sql).bind(partner_id);
+    for bound in bounds {
+        query = query.bind(*bound);
+    }
+    let row = query.fetch_one(pool).await?;
+    use sqlx::Row as _;
+    (0..bounds.len() - 1)
+        .map(|i| row.try_get::<i64, _>(i))
+        .collect()
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CommissionRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub business_name: String,
+    pub payment_id: Option<i64>,
+    pub payment_cents: Option<i64>,
+    pub customer_first_name: Option<String>,
+    pub customer_last_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub commission_type: String,
+    pub amount_cents: i64,
+    pub status: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const COMMISSION_SELECT: &str = "SELECT m.id, m.partner_id, p.business_name, m.payment_id, pay.amount_cents AS payment_cents,
+        u.first_name AS customer_first_name, u.last_name AS customer_last_name, u.email AS customer_email,
+        m.commission_type, m.amount_cents, m.status, m.note, m.created_at
+     FROM commissions m JOIN partners p ON p.id = m.partner_id
+     LEFT JOIN payments pay ON pay.id = m.payment_id LEFT JOIN users u ON u.id = pay.user_id";
+
+/// Filters shared by the partner's table and the admin review page.
+#[derive(Debug, Clone, Default)]
+pub struct CommissionFilter {
+    pub partner_id: Option<i64>,
+    pub status: Option<String>,
+}
+
+const COMMISSION_WHERE: &str =
+    "WHERE ($1 IS NULL OR m.partner_id = $1) AND ($2 IS NULL OR m.status = $2)";
+
+pub async fn count(pool: &Pool, filter: &CommissionFilter) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM commissions m {COMMISSION_WHERE}"
+    ))
+    .bind(filter.partner_id)
+    .bind(filter.status.as_deref())
+    .fetch_one(pool)
+    .await
+}
+
+/// Newest first.
+pub async fn page(
+    pool: &Pool,
+    filter: &CommissionFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<CommissionRow>> {
+    sqlx::query_as(&format!(
+        "{COMMISSION_SELECT} {COMMISSION_WHERE} ORDER BY m.created_at DESC, m.id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(filter.partner_id)
+    .bind(filter.status.as_deref())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}
+
+/// `pending` → `approved` for one commission, or for every pending one matching `filter` when
+/// `id` is `None`. Returns how many changed (a second click changes nothing).
+pub async fn approve(
+    pool: &Pool,
+    id: Option<i64>,
+    filter: &CommissionFilter,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE commissions SET status = 'approved', updated_at = $3
+         WHERE status = 'pending' AND ($1 IS NULL OR id = $1) AND ($2 IS NULL OR partner_id = $2)",
+    )
+    .bind(id)
+    .bind(filter.partner_id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// `pending` → `rejected` with the admin's reason.
+pub async fn reject(pool: &Pool, id: i64, note: &str, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE commissions SET status = 'rejected', note = $2, updated_at = $3
+         WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(id)
+    .bind(note)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

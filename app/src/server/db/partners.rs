@@ -1,0 +1,192 @@
+//! Queries on `partners` and `discount_codes`.
+
+use super::{DbConn, Pool};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PartnerRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub partner_type: String,
+    pub status: String,
+    pub business_name: String,
+    pub phone: String,
+    pub created_at: DateTime<Utc>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub code_id: Option<i64>,
+    pub code: Option<String>,
+    pub discount_cents: Option<i64>,
+    pub code_active: Option<bool>,
+}
+
+const PARTNER_SELECT: &str = "SELECT p.id, p.user_id, p.partner_type, p.status, p.business_name, p.phone, p.created_at,
+        u.first_name, u.last_name, u.email, c.id AS code_id, c.code, c.discount_cents, c.is_active AS code_active
+     FROM partners p JOIN users u ON u.id = p.user_id LEFT JOIN discount_codes c ON c.partner_id = p.id";
+
+pub async fn insert(
+    conn: &mut DbConn,
+    user_id: i64,
+    partner_type: &str,
+    business_name: &str,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO partners (user_id, partner_type, status, business_name, phone, created_at, updated_at)
+         VALUES ($1, $2, 'pending', $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(partner_type)
+    .bind(business_name)
+    .bind(phone)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Inserts the partner's code unless the code is taken; `None` means "taken, pick another".
+/// (`ON CONFLICT` rather than catching the error: on PostgreSQL an error would abort the transaction.)
+pub async fn insert_code(
+    conn: &mut DbConn,
+    partner_id: i64,
+    code: &str,
+    discount_cents: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO discount_codes (partner_id, code, discount_cents, is_active, created_at)
+         VALUES ($1, $2, $3, TRUE, $4) ON CONFLICT (code) DO NOTHING RETURNING id",
+    )
+    .bind(partner_id)
+    .bind(code)
+    .bind(discount_cents)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<PartnerRow>> {
+    sqlx::query_as(&format!("{PARTNER_SELECT} WHERE p.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn find_by_user(pool: &Pool, user_id: i64) -> sqlx::Result<Option<PartnerRow>> {
+    sqlx::query_as(&format!("{PARTNER_SELECT} WHERE p.user_id = $1"))
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// What checking a typed code needs: the code and its partner.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CodeRow {
+    pub id: i64,
+    pub code: String,
+    pub discount_cents: i64,
+    pub is_active: bool,
+    pub partner_id: i64,
+    pub partner_status: String,
+    pub partner_user_id: i64,
+    pub business_name: String,
+}
+
+const CODE_SELECT: &str = "SELECT c.id, c.code, c.discount_cents, c.is_active, p.id AS partner_id,
+        p.status AS partner_status, p.user_id AS partner_user_id, p.business_name
+     FROM discount_codes c JOIN partners p ON p.id = c.partner_id";
+
+/// `code` must already be normalised (lower case).
+pub async fn find_code(conn: &mut DbConn, code: &str) -> sqlx::Result<Option<CodeRow>> {
+    sqlx::query_as(&format!("{CODE_SELECT} WHERE c.code = $1"))
+        .bind(code)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn find_code_by_id(conn: &mut DbConn, id: i64) -> sqlx::Result<Option<CodeRow>> {
+    sqlx::query_as(&format!("{CODE_SELECT} WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Moves a partner from one of `from` to `to`; false if it was in another state (nothing changes).
+pub async fn set_status(
+    pool: &Pool,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE partners SET status = $2, updated_at = $3
+         WHERE id = $1 AND status IN ($4, $5)",
+    )
+    .bind(id)
+    .bind(to)
+    .bind(now)
+    .bind(from.first().copied().unwrap_or(""))
+    .bind(from.get(1).or(from.first()).copied().unwrap_or(""))
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Admin list filters. `search` matches name, email, business name or code (case-insensitively).
+#[derive(Debug, Clone, Default)]
+pub struct PartnerFilter {
+    pub partner_type: Option<String>,
+    pub status: Option<String>,
+    pub search: Option<String>,
+}
+
+const FILTER_WHERE: &str = "WHERE ($1 IS NULL OR p.partner_type = $1) AND ($2 IS NULL OR p.status = $2)
+       AND ($3 IS NULL OR lower(u.email) LIKE $3 OR lower(u.first_name || ' ' || u.last_name) LIKE $3
+            OR lower(p.business_name) LIKE $3 OR c.code LIKE $3)";
+
+fn like(search: Option<&String>) -> Option<String> {
+    search.map(|s| {
+        let escaped: String = s
+            .to_lowercase()
+            .chars()
+            .filter(|c| *c != '%' && *c != '_')
+            .collect();
+        format!("%{escaped}%")
+    })
+}
+
+pub async fn count(pool: &Pool, filter: &PartnerFilter) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM partners p JOIN users u ON u.id = p.user_id
+         LEFT JOIN discount_codes c ON c.partner_id = p.id {FILTER_WHERE}"
+    ))
+    .bind(filter.partner_type.as_deref())
+    .bind(filter.status.as_deref())
+    .bind(like(filter.search.as_ref()))
+    .fetch_one(pool)
+    .await
+}
+
+/// One page of partners: those awaiting approval first, then newest first.
+pub async fn page(
+    pool: &Pool,
+    filter: &PartnerFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<PartnerRow>> {
+    sqlx::query_as(&format!(
+        "{PARTNER_SELECT} {FILTER_WHERE}
+         ORDER BY CASE WHEN p.status = 'pending' THEN 0 ELSE 1 END, p.created_at DESC, p.id DESC
+         LIMIT $4 OFFSET $5"
+    ))
+    .bind(filter.partner_type.as_deref())
+    .bind(filter.status.as_deref())
+    .bind(like(filter.search.as_ref()))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,170 @@
+//! Referral commissions: created when a referred customer's payment succeeds (inside the webhook's
+//! transaction), reviewed by admins.
+//!
+//! Invariants: at most one usage and one referral commission per payment (unique constraints; the
+//! inserts are `ON CONFLICT DO NOTHING`), commissions only on a customer's first
+//! [`COMMISSIONED_PAYMENTS`] paid payments, amount = 5% of the order's per-delivery budget,
+//! half-to-even. Only `pending` commissions can be approved or rejected, and a rejection needs a reason.
+
+use crate::api::AppError;
+use crate::api::partners::{CommissionLine, Paged};
+use crate::domain::money::Cents;
+use crate::domain::partner::{COMMISSION_STATUSES, COMMISSIONED_PAYMENTS, referral_commission};
+use crate::server::context::AppState;
+use crate::server::db::commissions::{self as rows, CommissionFilter};
+use crate::server::db::{DbConn, orders, payments};
+use crate::server::services::partners::{PER_PAGE, commission_line};
+use chrono::{DateTime, Utc};
+
+/// What a succeeded payment earned, for the webhook's outcome text.
+#[derive(Debug, Default)]
+pub struct Rewards {
+    pub usage: bool,
+    pub commission: Option<Cents>,
+}
+
+impl Rewards {
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.usage {
+            parts.push("code use recorded".to_owned());
+        }
+        if let Some(c) = self.commission {
+            parts.push(format!("commission {} pending", c.to_decimal_string()));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", parts.join(", "))
+        }
+    }
+}
+
+/// A payment that just succeeded.
+#[derive(Debug, Clone, Copy)]
+pub struct Paid {
+    pub id: i64,
+    pub user_id: i64,
+}
+
+/// Called in the webhook transaction right after `payment` became succeeded.
+pub async fn on_payment_succeeded(
+    conn: &mut DbConn,
+    payment: Paid,
+    order: &orders::OrderRow,
+    now: DateTime<Utc>,
+) -> Result<Rewards, AppError> {
+    let mut rewards = Rewards::default();
+    // The discount is on the order's first payment only (a subscription's later invoices are full price).
+    if let Some(code_id) = order.discount_code_id
+        && order.discount_cents > 0
+        && rows::usage_count_for_order(conn, order.id).await? == 0
+    {
+        rewards.usage = rows::insert_usage(
+            conn,
+            code_id,
+            payment.user_id,
+            payment.id,
+            order.discount_cents,
+            now,
+        )
+        .await?;
+    }
+    let referred_by: Option<i64> =
+        sqlx::query_scalar("SELECT referred_by_partner_id FROM users WHERE id = $1")
+            .bind(payment.user_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let Some(partner_id) = referred_by else {
+        return Ok(rewards);
+    };
+    // This payment is already counted as succeeded.
+    if payments::count_succeeded_for_user(conn, payment.user_id).await? > COMMISSIONED_PAYMENTS {
+        return Ok(rewards);
+    }
+    let amount = referral_commission(Cents(order.budget_cents));
+    if amount.0 > 0
+        && rows::insert_referral(conn, partner_id, payment.id, amount.0, now)
+            .await?
+            .is_some()
+    {
+        rewards.commission = Some(amount);
+    }
+    Ok(rewards)
+}
+
+/// One page of commissions matching `filter`.
+pub async fn page(
+    state: &AppState,
+    filter: &CommissionFilter,
+    page: i64,
+    for_admin: bool,
+) -> Result<Paged<CommissionLine>, AppError> {
+    let total = rows::count(&state.db, filter).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let found = rows::page(&state.db, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    Ok(Paged {
+        rows: found
+            .iter()
+            .map(|r| commission_line(r, state, for_admin))
+            .collect(),
+        page,
+        pages,
+        total,
+    })
+}
+
+/// The admin review list; with no status given it shows what needs review (`pending`).
+pub async fn admin_list(
+    state: &AppState,
+    status: Option<String>,
+    partner_id: Option<i64>,
+    page_number: i64,
+) -> Result<Paged<CommissionLine>, AppError> {
+    let status = match status.as_deref() {
+        None | Some("") => Some("pending".to_owned()),
+        Some("all") => None,
+        Some(s) if COMMISSION_STATUSES.contains(&s) => Some(s.to_owned()),
+        Some(_) => Some("pending".to_owned()),
+    };
+    let filter = CommissionFilter { partner_id, status };
+    page(state, &filter, page_number, true).await
+}
+
+pub async fn approve(
+    state: &AppState,
+    commission_id: Option<i64>,
+    partner_id: Option<i64>,
+) -> Result<u64, AppError> {
+    let filter = CommissionFilter {
+        partner_id,
+        status: None,
+    };
+    let changed = rows::approve(&state.db, commission_id, &filter, Utc::now()).await?;
+    tracing::info!(?commission_id, ?partner_id, changed, "commissions approved");
+    Ok(changed)
+}
+
+pub async fn reject(state: &AppState, commission_id: i64, reason: &str) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "Say why the commission is rejected: the partner sees this reason.",
+        ));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::field(
+            "reason",
+            "Keep the reason under 500 characters.",
+        ));
+    }
+    if !rows::reject(&state.db, commission_id, reason, Utc::now()).await? {
+        return Err(AppError::field(
+            "reason",
+            "Only a pending commission can be rejected; this one was already reviewed.",
+        ));
+    }
+    Ok(())
+}

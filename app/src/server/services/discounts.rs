@@ -1,0 +1,179 @@
+//! Discount codes at checkout (DESIGN §4).
+//!
+//! A code is valid for a user when it exists and is active, its partner is active, the user has no
+//! paid payment yet, and it is not the user's own. The code is applied to one unpaid order before
+//! payment starts (afterwards the amount Stripe holds would no longer match), and checked again when
+//! payment starts, so a partner suspended in between does not give a discount.
+
+use crate::api::AppError;
+use crate::api::partners::CodeCheck;
+use crate::domain::money::Cents;
+use crate::domain::partner::{apply_discount, normalize_code};
+use crate::server::context::{AppState, CurrentUser};
+use crate::server::db::{DbConn, orders, partners, payments, users};
+use chrono::Utc;
+
+/// Why a code cannot be used, in the customer's words.
+async fn validate(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    raw: &str,
+) -> Result<partners::CodeRow, AppError> {
+    let shown = raw.trim().to_uppercase();
+    if shown.is_empty() {
+        return Err(AppError::field("code", "Enter a discount code."));
+    }
+    let unknown = || {
+        AppError::field(
+            "code",
+            format!("We don't know the code {shown}. Check the spelling and try again."),
+        )
+    };
+    let code = normalize_code(raw).ok_or_else(unknown)?;
+    let row = partners::find_code(conn, &code)
+        .await?
+        .ok_or_else(unknown)?;
+    if !row.is_active {
+        return Err(AppError::field(
+            "code",
+            format!("The code {shown} is no longer active."),
+        ));
+    }
+    if row.partner_user_id == user.id {
+        return Err(AppError::field(
+            "code",
+            "That is your own partner code: share it with new customers instead.",
+        ));
+    }
+    match row.partner_status.as_str() {
+        "active" => {}
+        "pending" => {
+            return Err(AppError::field(
+                "code",
+                format!("The code {shown} is not active yet: its partner is still being approved."),
+            ));
+        }
+        _ => {
+            return Err(AppError::field(
+                "code",
+                format!("The code {shown} is paused and cannot be used right now."),
+            ));
+        }
+    }
+    if payments::count_succeeded_for_user(conn, user.id).await? > 0 {
+        return Err(AppError::field(
+            "code",
+            "Discount codes are for a first order, and your account already has a paid order.",
+        ));
+    }
+    Ok(row)
+}
+
+pub async fn check(state: &AppState, user: &CurrentUser, raw: &str) -> Result<CodeCheck, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let row = validate(&mut conn, user, raw).await?;
+    Ok(CodeCheck {
+        code: row.code.to_uppercase(),
+        business_name: row.business_name,
+        discount: Cents(row.discount_cents).display(&state.settings.currency),
+    })
+}
+
+async fn unpaid_order(
+    state: &AppState,
+    user: &CurrentUser,
+    order_id: i64,
+) -> Result<orders::OrderRow, AppError> {
+    let order = orders::find_for_user(&state.db, order_id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if order.status != "pending_payment" {
+        return Err(AppError::field(
+            "code",
+            "This order is already paid, so its discount cannot change.",
+        ));
+    }
+    Ok(order)
+}
+
+const PAYMENT_STARTED: &str =
+    "Payment for this order has already started, so its discount cannot change now.";
+
+/// Applies `raw` to the order. Applying the code the order already has changes nothing; another
+/// code replaces it. The first valid code a user applies also records the referring partner.
+pub async fn apply(
+    state: &AppState,
+    user: &CurrentUser,
+    order_id: i64,
+    raw: &str,
+) -> Result<(), AppError> {
+    let order = unpaid_order(state, user, order_id).await?;
+    let mut tx = state.db.begin().await?;
+    let code = validate(&mut tx, user, raw).await?;
+    if order.discount_code_id == Some(code.id) {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let (_, discount) = apply_discount(Cents(order.subtotal_cents), Cents(code.discount_cents));
+    if !orders::set_discount(&mut tx, order.id, Some(code.id), discount.0, now).await? {
+        return Err(AppError::field("code", PAYMENT_STARTED));
+    }
+    users::set_referred_by(&mut tx, user.id, code.partner_id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove(state: &AppState, user: &CurrentUser, order_id: i64) -> Result<(), AppError> {
+    let order = unpaid_order(state, user, order_id).await?;
+    if order.discount_code_id.is_none() {
+        return Ok(());
+    }
+    let mut conn = state.db.acquire().await?;
+    if !orders::set_discount(&mut conn, order.id, None, 0, Utc::now()).await? {
+        return Err(AppError::field("code", PAYMENT_STARTED));
+    }
+    Ok(())
+}
+
+/// Just before payment starts: the order's code must still be valid. If it is not, the discount is
+/// taken off and the customer is told why and what the total is now (nothing was charged).
+pub async fn recheck_before_payment(
+    state: &AppState,
+    user: &CurrentUser,
+    order: &orders::OrderRow,
+) -> Result<(), AppError> {
+    let Some(code_id) = order.discount_code_id else {
+        return Ok(());
+    };
+    let mut conn = state.db.acquire().await?;
+    let Some(code) = partners::find_code_by_id(&mut conn, code_id).await? else {
+        return Ok(());
+    };
+    if let Err(AppError::Invalid(errors)) = validate(&mut conn, user, &code.code).await {
+        orders::set_discount(&mut conn, order.id, None, 0, Utc::now()).await?;
+        let why = errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        return Err(AppError::field(
+            "payment",
+            format!(
+                "{why} We removed the discount; the total is now {}. Nothing was charged.",
+                Cents(order.subtotal_cents).display(&state.settings.currency)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The code applied to an order, for the checkout page (upper case) and the PaymentIntent metadata.
+pub async fn applied_code(
+    state: &AppState,
+    order: &orders::OrderRow,
+) -> Result<Option<partners::CodeRow>, AppError> {
+    let Some(code_id) = order.discount_code_id else {
+        return Ok(None);
+    };
+    let mut conn = state.db.acquire().await?;
+    Ok(partners::find_code_by_id(&mut conn, code_id).await?)
+}

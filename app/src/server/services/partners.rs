@@ -1,0 +1,312 @@
+//! Partners: registration, the partner dashboard, and the admin list, detail and status changes.
+
+use crate::api::AppError;
+use crate::api::partners::{
+    AdminPartnerDetail, AdminPartnerRow, CommissionLine, MonthBar, Paged, PartnerDashboard,
+};
+use crate::domain::money::Cents;
+use crate::domain::partner::{
+    self, COMMISSION_STATUSES, DEFAULT_DISCOUNT, PartnerStatus, PartnerType,
+};
+use crate::server::context::{AppState, CurrentUser};
+use crate::server::db::commissions::{self as commission_rows, CommissionFilter};
+use crate::server::db::partners::{self as partner_rows, PartnerFilter};
+use crate::server::services::{accounts, commissions};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use rand::Rng;
+
+pub const PER_PAGE: i64 = 20;
+/// Attempts at a unique code before giving up (each clash picks a new random suffix).
+const CODE_ATTEMPTS: usize = 8;
+
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub business_name: String,
+    pub phone: String,
+    pub partner_type: String,
+}
+
+/// Creates user + partner (pending) + discount code in one transaction; returns the user id.
+/// A code clash (two "Rosie's Roses" at once) retries with another suffix inside the transaction.
+pub async fn register(state: &AppState, form: &Registration) -> Result<i64, AppError> {
+    let new = partner::validate_registration(
+        &form.email,
+        &form.password,
+        &form.first_name,
+        &form.last_name,
+        &form.business_name,
+        &form.phone,
+        &form.partner_type,
+    )
+    .map_err(AppError::Invalid)?;
+    let now = Utc::now();
+    let mut tx = state.db.begin().await?;
+    let user_id = accounts::create_account(&mut tx, &new.account, false, now).await?;
+    let partner_id = partner_rows::insert(
+        &mut tx,
+        user_id,
+        new.partner_type.as_str(),
+        &new.business_name,
+        &new.phone,
+        now,
+    )
+    .await?;
+    if new.partner_type == PartnerType::NonDelivery {
+        let mut saved = false;
+        for _ in 0..CODE_ATTEMPTS {
+            let code = {
+                let mut rng = rand::thread_rng();
+                partner::generate_code(&new.business_name, |n| rng.gen_range(0..n))
+            };
+            if partner_rows::insert_code(&mut tx, partner_id, &code, DEFAULT_DISCOUNT.0, now)
+                .await?
+                .is_some()
+            {
+                saved = true;
+                break;
+            }
+        }
+        if !saved {
+            return Err(AppError::internal(
+                "no free discount code after several attempts",
+            ));
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(partner_id, user_id, "partner registered");
+    Ok(user_id)
+}
+
+fn date(at: DateTime<Utc>, state: &AppState) -> String {
+    at.with_timezone(&state.settings.business_tz)
+        .format("%-d %b %Y")
+        .to_string()
+}
+
+fn money(cents: i64, state: &AppState) -> String {
+    Cents(cents).display(&state.settings.currency)
+}
+
+/// The first instant of each of the last `n` months (business time zone), plus the next month's.
+fn month_bounds(state: &AppState, n: u32) -> Vec<(NaiveDate, DateTime<Utc>)> {
+    let tz = state.settings.business_tz;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    (0..=n)
+        .rev()
+        .filter_map(|back| {
+            // From n-1 months ago up to next month (the end bound).
+            let first = if back == 0 {
+                this_month.checked_add_months(chrono::Months::new(1))?
+            } else {
+                this_month.checked_sub_months(chrono::Months::new(back - 1))?
+            };
+            let start = tz
+                .from_local_datetime(&first.and_hms_opt(0, 0, 0)?)
+                .earliest()?
+                .with_timezone(&Utc);
+            Some((first, start))
+        })
+        .collect()
+}
+
+pub async fn dashboard(
+    state: &AppState,
+    user: &CurrentUser,
+    status: Option<&str>,
+    page: i64,
+) -> Result<PartnerDashboard, AppError> {
+    let partner = partner_rows::find_by_user(&state.db, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let totals = commission_rows::totals(&state.db, partner.id).await?;
+    let bounds = month_bounds(state, 12);
+    let instants: Vec<_> = bounds.iter().map(|(_, at)| *at).collect();
+    let sums = commission_rows::earned_per_period(&state.db, partner.id, &instants).await?;
+    let months = bounds
+        .iter()
+        .zip(sums)
+        .map(|((first, _), cents)| MonthBar {
+            label: first.format("%b").to_string(),
+            title: first.format("%B %Y").to_string(),
+            cents,
+            amount: money(cents, state),
+        })
+        .collect();
+    let status = status.filter(|s| COMMISSION_STATUSES.contains(s));
+    let filter = CommissionFilter {
+        partner_id: Some(partner.id),
+        status: status.map(str::to_owned),
+    };
+    let table = commissions::page(state, &filter, page, false).await?;
+    let status_enum = PartnerStatus::parse(&partner.status).unwrap_or(PartnerStatus::Pending);
+    let code = partner.code.as_ref().map(|c| c.to_uppercase());
+    Ok(PartnerDashboard {
+        business_name: partner.business_name,
+        partner_type: PartnerType::parse(&partner.partner_type)
+            .map_or("Partner", PartnerType::label)
+            .to_owned(),
+        status: partner.status.clone(),
+        status_label: status_enum.label().to_owned(),
+        share_link: code
+            .as_ref()
+            .map(|c| format!("{}/order?code={c}", state.settings.site_url)),
+        code,
+        code_active: partner.code_active.unwrap_or(false) && status_enum == PartnerStatus::Active,
+        discount: money(partner.discount_cents.unwrap_or(0), state),
+        uses: totals.uses,
+        customers: totals.customers,
+        pending: money(totals.pending_cents, state),
+        approved: money(totals.approved_cents, state),
+        paid: money(totals.paid_cents, state),
+        rejected: money(totals.rejected_cents, state),
+        months,
+        commissions: table,
+        status_filter: status.map(str::to_owned),
+    })
+}
+
+fn admin_row(row: &partner_rows::PartnerRow, state: &AppState) -> AdminPartnerRow {
+    AdminPartnerRow {
+        id: row.id,
+        business_name: row.business_name.clone(),
+        contact: format!("{} {} <{}>", row.first_name, row.last_name, row.email),
+        partner_type: PartnerType::parse(&row.partner_type)
+            .map_or("Partner", PartnerType::label)
+            .to_owned(),
+        status: row.status.clone(),
+        status_label: PartnerStatus::parse(&row.status)
+            .map_or("Unknown", PartnerStatus::label)
+            .to_owned(),
+        code: row
+            .code
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |c| c.to_uppercase()),
+        joined: date(row.created_at, state),
+    }
+}
+
+/// Unknown filter values (a hand-edited URL) are ignored; a page past the end shows the last page.
+pub async fn admin_list(
+    state: &AppState,
+    partner_type: Option<String>,
+    status: Option<String>,
+    search: Option<String>,
+    page: i64,
+) -> Result<Paged<AdminPartnerRow>, AppError> {
+    let filter = PartnerFilter {
+        partner_type: partner_type.filter(|t| PartnerType::parse(t).is_some()),
+        status: status.filter(|s| PartnerStatus::parse(s).is_some()),
+        search: search
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+    };
+    let total = partner_rows::count(&state.db, &filter).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let rows = partner_rows::page(&state.db, &filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    Ok(Paged {
+        rows: rows.iter().map(|r| admin_row(r, state)).collect(),
+        page,
+        pages,
+        total,
+    })
+}
+
+pub async fn admin_detail(
+    state: &AppState,
+    partner_id: i64,
+) -> Result<AdminPartnerDetail, AppError> {
+    let row = partner_rows::find(&state.db, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let totals = commission_rows::totals(&state.db, partner_id).await?;
+    let filter = CommissionFilter {
+        partner_id: Some(partner_id),
+        status: None,
+    };
+    let recent = commissions::page(state, &filter, 1, true).await?;
+    Ok(AdminPartnerDetail {
+        row: admin_row(&row, state),
+        phone: row.phone.clone(),
+        discount: money(row.discount_cents.unwrap_or(0), state),
+        uses: totals.uses,
+        customers: totals.customers,
+        pending: money(totals.pending_cents, state),
+        approved: money(totals.approved_cents, state),
+        paid: money(totals.paid_cents, state),
+        commissions: recent.rows,
+    })
+}
+
+/// Approve, suspend or reactivate. A status that does not allow the action is a clear 4xx, and a
+/// second click changes nothing.
+pub async fn change_status(
+    state: &AppState,
+    partner_id: i64,
+    action: &str,
+) -> Result<(), AppError> {
+    let (from, to): (&[&str], &str) = match action {
+        "approve" => (&["pending"], "active"),
+        "suspend" => (&["active", "pending"], "suspended"),
+        "reactivate" => (&["suspended"], "active"),
+        _ => return Err(AppError::field("action", "Unknown action.")),
+    };
+    let row = partner_rows::find(&state.db, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.status == to {
+        return Ok(());
+    }
+    if !partner_rows::set_status(&state.db, partner_id, from, to, Utc::now()).await? {
+        return Err(AppError::field(
+            "action",
+            format!(
+                "This partner is {}, so it cannot be changed that way.",
+                PartnerStatus::parse(&row.status)
+                    .map_or("in another state", PartnerStatus::label)
+                    .to_lowercase()
+            ),
+        ));
+    }
+    tracing::info!(partner_id, to, "partner status changed");
+    Ok(())
+}
+
+/// Keeps `CommissionLine` construction in one place for both audiences.
+pub(crate) fn commission_line(
+    row: &commission_rows::CommissionRow,
+    state: &AppState,
+    for_admin: bool,
+) -> CommissionLine {
+    let customer = match (&row.customer_first_name, &row.customer_last_name) {
+        (Some(first), Some(last)) if for_admin => format!(
+            "{first} {last} <{}>",
+            row.customer_email.as_deref().unwrap_or_default()
+        ),
+        // Partners see a first name and an initial, not who exactly bought what.
+        (Some(first), Some(last)) => format!(
+            "{first} {}.",
+            last.chars().next().map(String::from).unwrap_or_default()
+        ),
+        _ => "—".to_owned(),
+    };
+    CommissionLine {
+        id: row.id,
+        date: date(row.created_at, state),
+        partner: row.business_name.clone(),
+        partner_id: row.partner_id,
+        customer,
+        payment: match (row.payment_id, row.payment_cents) {
+            (Some(id), Some(cents)) => format!("#{id} · {}", money(cents, state)),
+            _ => "—".to_owned(),
+        },
+        amount: money(row.amount_cents, state),
+        status: row.status.clone(),
+        status_label: partner::commission_status_label(&row.status).to_owned(),
+        note: row.note.clone(),
+    }
+}

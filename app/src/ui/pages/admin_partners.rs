@@ -1,0 +1,436 @@
+//! Admin: partners (filter, search, paging, approve / suspend / reactivate) and the commission
+//! review (approve, reject with a reason, approve everything pending in the filtered list).
+
+use crate::api::AppError;
+use crate::api::partners::{
+    AdminPartnerDetail, AdminPartnerRow, ApproveCommissions, CommissionLine, Paged,
+    RejectCommission, SetPartnerStatus, get_admin_partner, list_commissions, list_partners,
+};
+use crate::ui::components::form::{action_error, field_error};
+use crate::ui::components::notice::{ErrorBanner, ErrorView};
+use crate::ui::pages::partner::CommissionRows;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map, use_url};
+
+const SELECT: &str = "rounded-md border border-stone-300 bg-white px-2 py-1.5";
+const SMALL_BUTTON: &str = "rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-100";
+
+fn query_param(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name).filter(|s| !s.is_empty()))
+}
+
+/// `/path?k=v&…&page=N` from the current filters.
+fn page_link(path: &str, filters: &[(&str, Option<String>)], page: i64) -> String {
+    let mut parts: Vec<String> = filters
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", urlencode(v))))
+        .collect();
+    parts.push(format!("page={page}"));
+    format!("{path}?{}", parts.join("&"))
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn Pager(
+    page: i64,
+    pages: i64,
+    total: i64,
+    noun: &'static str,
+    link: Callback<i64, String>,
+) -> impl IntoView {
+    view! {
+        <nav class="flex items-center justify-between text-sm" aria-label="Pages">
+            <span class="text-stone-600">{format!("Page {page} of {pages} · {total} {noun}")}</span>
+            <span class="flex gap-2">
+                {(page > 1).then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link.run(page - 1)>"Previous"</a> })}
+                {(page < pages).then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link.run(page + 1)>"Next"</a> })}
+            </span>
+        </nav>
+    }
+}
+
+#[component]
+pub fn AdminPartnersPage() -> impl IntoView {
+    let kind = query_param("type");
+    let status = query_param("status");
+    let q = query_param("q");
+    let page = Memo::new(move |_| {
+        use_query_map()
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+    });
+    let data = Resource::new(
+        move || (kind.get(), status.get(), q.get(), page.get()),
+        |(kind, status, q, page)| list_partners(kind, status, q, page),
+    );
+    let option = move |value: &'static str, label: &'static str, current: Option<String>| {
+        view! { <option value=value selected=current.as_deref().unwrap_or("") == value>{label}</option> }
+    };
+    view! {
+        <Title text="Partners · Admin" />
+        <section class="space-y-5">
+            <div>
+                <a href="/admin" class="text-sm text-stone-500 hover:underline">"Admin"</a>
+                <h1 class="text-2xl font-semibold">"Partners"</h1>
+            </div>
+            <form method="get" action="/admin/partners" class="flex flex-wrap items-end gap-2" role="search">
+                <label class="text-sm">
+                    <span class="block font-medium">"Search"</span>
+                    <input type="search" name="q" value=q.get_untracked() placeholder="Name, email, business or code" class="w-64 rounded-md border border-stone-300 px-2 py-1.5" />
+                </label>
+                <label class="text-sm">
+                    <span class="block font-medium">"Type"</span>
+                    <select name="type" class=SELECT>
+                        {option("", "All types", kind.get_untracked())}
+                        {option("non_delivery", "Referral partners", kind.get_untracked())}
+                        {option("delivery", "Delivery florists", kind.get_untracked())}
+                    </select>
+                </label>
+                <label class="text-sm">
+                    <span class="block font-medium">"Status"</span>
+                    <select name="status" class=SELECT>
+                        {option("", "All statuses", status.get_untracked())}
+                        {option("pending", "Awaiting approval", status.get_untracked())}
+                        {option("active", "Active", status.get_untracked())}
+                        {option("suspended", "Suspended", status.get_untracked())}
+                    </select>
+                </label>
+                <button type="submit" class=SMALL_BUTTON>"Filter"</button>
+            </form>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => {
+                            let filters = vec![("type", kind.get_untracked()), ("status", status.get_untracked()), ("q", q.get_untracked())];
+                            let filtered = filters.iter().any(|(_, v)| v.is_some());
+                            view! { <PartnersTable page filters filtered /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn PartnersTable(
+    page: Paged<AdminPartnerRow>,
+    filters: Vec<(&'static str, Option<String>)>,
+    filtered: bool,
+) -> impl IntoView {
+    if page.rows.is_empty() {
+        return view! {
+            <p class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center text-stone-600">
+                {if filtered { "No partners match these filters." } else { "No partners yet. They appear here when they register at /partner/register." }}
+            </p>
+        }.into_any();
+    }
+    let link = Callback::new(move |p: i64| page_link("/admin/partners", &filters, p));
+    view! {
+        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+            <table class="min-w-full text-left text-sm">
+                <caption class="sr-only">"Partners"</caption>
+                <thead class="bg-stone-100 text-stone-600">
+                    <tr>
+                        <th scope="col" class="px-4 py-2 font-medium">"Business"</th>
+                        <th scope="col" class="px-4 py-2 font-medium">"Contact"</th>
+                        <th scope="col" class="px-4 py-2 font-medium">"Type"</th>
+                        <th scope="col" class="px-4 py-2 font-medium">"Code"</th>
+                        <th scope="col" class="px-4 py-2 font-medium">"Status"</th>
+                        <th scope="col" class="px-4 py-2 font-medium">"Joined"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-stone-100">
+                    {page.rows.into_iter().map(|r| view! {
+                        <tr data-testid="admin-partner">
+                            <td class="px-4 py-2"><a class="font-medium text-rose-700 underline" href=format!("/admin/partners/{}", r.id)>{r.business_name}</a></td>
+                            <td class="px-4 py-2">{r.contact}</td>
+                            <td class="px-4 py-2">{r.partner_type}</td>
+                            <td class="px-4 py-2 font-mono text-xs">{r.code}</td>
+                            <td class="px-4 py-2"><StatusBadge status=r.status label=r.status_label /></td>
+                            <td class="whitespace-nowrap px-4 py-2 tabular-nums">{r.joined}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Pager page=page.page pages=page.pages total=page.total noun="partners" link />
+    }.into_any()
+}
+
+#[component]
+fn StatusBadge(status: String, label: String) -> impl IntoView {
+    let class = match status.as_str() {
+        "active" => "bg-emerald-100 text-emerald-800",
+        "pending" => "bg-amber-100 text-amber-900",
+        _ => "bg-red-100 text-red-800",
+    };
+    view! { <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {class}") data-testid="partner-status">{label}</span> }
+}
+
+#[component]
+pub fn AdminPartnerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    let set_status = ServerAction::<SetPartnerStatus>::new();
+    let approve = ServerAction::<ApproveCommissions>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                id.get(),
+                set_status.version().get(),
+                approve.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_admin_partner(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text="Partner · Admin" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <PartnerDetail d set_status approve /> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PartnerDetail(
+    d: AdminPartnerDetail,
+    set_status: ServerAction<SetPartnerStatus>,
+    approve: ServerAction<ApproveCommissions>,
+) -> impl IntoView {
+    let error = action_error(set_status, "action");
+    let id = d.row.id;
+    let actions: Vec<(&str, &str, &str)> = match d.row.status.as_str() {
+        "pending" => vec![
+            (
+                "approve",
+                "Approve",
+                "bg-emerald-700 text-white hover:bg-emerald-800",
+            ),
+            (
+                "suspend",
+                "Suspend",
+                "border border-red-300 text-red-800 hover:bg-red-50",
+            ),
+        ],
+        "active" => vec![(
+            "suspend",
+            "Suspend",
+            "border border-red-300 text-red-800 hover:bg-red-50",
+        )],
+        _ => vec![(
+            "reactivate",
+            "Reactivate",
+            "bg-emerald-700 text-white hover:bg-emerald-800",
+        )],
+    };
+    let back = format!("/admin/partners/{id}");
+    view! {
+        <section class="space-y-6">
+            <div>
+                <a href="/admin/partners" class="text-sm text-stone-500 hover:underline">"Partners"</a>
+                <h1 class="text-2xl font-semibold">{d.row.business_name.clone()}</h1>
+                <p class="text-stone-600">{d.row.contact.clone()}{(!d.phone.is_empty()).then(|| format!(" · {}", d.phone))}</p>
+            </div>
+            {move || error.get().map(|m| view! { <ErrorBanner message=m /> })}
+            <div class="flex flex-wrap items-center gap-3 rounded-lg border border-stone-200 bg-white p-4">
+                <StatusBadge status=d.row.status.clone() label=d.row.status_label.clone() />
+                <span class="text-sm">{d.row.partner_type.clone()}" · code "<code class="font-semibold">{d.row.code.clone()}</code>" · "{d.discount.clone()}" off · joined "{d.row.joined.clone()}</span>
+                <span class="flex-1"></span>
+                {actions.into_iter().map(|(action, label, class)| view! {
+                    <ActionForm action=set_status>
+                        <input type="hidden" name="partner_id" value=id.to_string() />
+                        <input type="hidden" name="action" value=action />
+                        <button type="submit" class=format!("rounded-md px-3 py-1.5 text-sm font-medium {class}")>{label}</button>
+                    </ActionForm>
+                }).collect_view()}
+            </div>
+            <dl class="grid grid-cols-2 gap-3 sm:grid-cols-5">
+                {[("Code uses", d.uses.to_string()), ("Customers referred", d.customers.to_string()), ("Pending", d.pending.clone()), ("Approved", d.approved.clone()), ("Paid", d.paid.clone())]
+                    .into_iter().map(|(label, value)| view! {
+                        <div class="rounded-lg border border-stone-200 bg-white p-3"><dt class="text-xs text-stone-600">{label}</dt><dd class="text-lg font-semibold tabular-nums">{value}</dd></div>
+                    }).collect_view()}
+            </dl>
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <h2 class="text-lg font-semibold">"Latest commissions"</h2>
+                <span class="flex gap-2">
+                    <a class=SMALL_BUTTON href=format!("/admin/commissions?partner_id={id}")>"Review this partner's commissions"</a>
+                    <ActionForm action=approve>
+                        <input type="hidden" name="partner_id" value=id.to_string() />
+                        <input type="hidden" name="back" value=back />
+                        <button type="submit" class=SMALL_BUTTON>"Approve all pending"</button>
+                    </ActionForm>
+                </span>
+            </div>
+            {if d.commissions.is_empty() {
+                view! { <p class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center text-stone-600">"No commissions yet."</p> }.into_any()
+            } else {
+                view! { <CommissionRows rows=d.commissions admin=true /> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminCommissionsPage() -> impl IntoView {
+    let status = query_param("status");
+    let partner = query_param("partner_id");
+    let page = Memo::new(move |_| {
+        use_query_map()
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+    });
+    let approve = ServerAction::<ApproveCommissions>::new();
+    let reject = ServerAction::<RejectCommission>::new();
+    let data = Resource::new(
+        move || {
+            (
+                status.get(),
+                partner.get(),
+                page.get(),
+                approve.version().get(),
+                reject.version().get(),
+            )
+        },
+        |(status, partner, page, ..)| {
+            list_commissions(status, partner.and_then(|p| p.parse().ok()), page)
+        },
+    );
+    let option = move |value: &'static str, label: &'static str| {
+        let current = status
+            .get_untracked()
+            .unwrap_or_else(|| "pending".to_owned());
+        view! { <option value=value selected=current == value>{label}</option> }
+    };
+    view! {
+        <Title text="Commissions · Admin" />
+        <section class="space-y-5">
+            <div>
+                <a href="/admin" class="text-sm text-stone-500 hover:underline">"Admin"</a>
+                <h1 class="text-2xl font-semibold">"Commission review"</h1>
+            </div>
+            <form method="get" action="/admin/commissions" class="flex flex-wrap items-end gap-2">
+                {partner.get_untracked().map(|p| view! { <input type="hidden" name="partner_id" value=p /> })}
+                <label class="text-sm">
+                    <span class="block font-medium">"Status"</span>
+                    <select name="status" class=SELECT>
+                        {option("pending", "Pending review")}
+                        {option("approved", "Approved")}
+                        {option("rejected", "Rejected")}
+                        {option("paid", "Paid")}
+                        {option("all", "All")}
+                    </select>
+                </label>
+                <button type="submit" class=SMALL_BUTTON>"Filter"</button>
+                {partner.get_untracked().map(|_| view! { <a class="text-sm text-rose-700 underline" href="/admin/commissions">"All partners"</a> })}
+            </form>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <ReviewTable page status=status.get_untracked() partner=partner.get_untracked() approve reject /> }.into_any(),
+                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ReviewTable(
+    page: Paged<CommissionLine>,
+    status: Option<String>,
+    partner: Option<String>,
+    approve: ServerAction<ApproveCommissions>,
+    reject: ServerAction<RejectCommission>,
+) -> impl IntoView {
+    let reason_error = field_error(reject, "reason");
+    let reviewing = status.as_deref().unwrap_or("pending") == "pending";
+    // Where the no-JS forms come back to (the current list, filters kept).
+    let back = use_url().with_untracked(|u| {
+        let search = u.search();
+        if search.is_empty() {
+            u.path().to_owned()
+        } else {
+            format!("{}?{search}", u.path())
+        }
+    });
+    if page.rows.is_empty() {
+        return view! {
+            <p class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center text-stone-600">
+                {if reviewing { "Nothing to review: every commission has been approved or rejected." } else { "No commissions with this status." }}
+            </p>
+        }.into_any();
+    }
+    let filters = vec![("status", status.clone()), ("partner_id", partner.clone())];
+    let link = Callback::new(move |p: i64| page_link("/admin/commissions", &filters, p));
+    let total = page.total;
+    let bulk_back = back.clone();
+    let rows_for_review = page.rows.clone();
+    view! {
+        {move || reason_error.get().map(|m| view! { <ErrorBanner message=m /> })}
+        {reviewing.then(move || view! {
+            <ActionForm action=approve attr:class="flex items-center justify-between gap-3 rounded-lg border border-emerald-200 bg-emerald-50 p-3">
+                <span class="text-sm text-emerald-900">{format!("{total} pending commission{} in this list.", if total == 1 { "" } else { "s" })}</span>
+                {partner.clone().map(|p| view! { <input type="hidden" name="partner_id" value=p /> })}
+                <input type="hidden" name="back" value=bulk_back.clone() />
+                <button type="submit" class="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-800">"Approve all in this list"</button>
+            </ActionForm>
+        })}
+        <CommissionRows rows=page.rows admin=true />
+        {reviewing.then(move || view! {
+            <ul class="space-y-2" aria-label="Review">
+                {rows_for_review.into_iter().map(|r| {
+                    let (back_approve, back_reject) = (back.clone(), back.clone());
+                    view! {
+                        <li class="flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-white p-3 text-sm">
+                            <span class="min-w-48 flex-1"><strong>{r.amount.clone()}</strong>" for "{r.partner.clone()}" · "{r.customer.clone()}</span>
+                            <ActionForm action=approve>
+                                <input type="hidden" name="commission_id" value=r.id.to_string() />
+                                <input type="hidden" name="back" value=back_approve />
+                                <button type="submit" class="rounded-md bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-800">"Approve"</button>
+                            </ActionForm>
+                            <ActionForm action=reject attr:class="flex items-center gap-2">
+                                <input type="hidden" name="commission_id" value=r.id.to_string() />
+                                <input type="hidden" name="back" value=back_reject />
+                                <label class="sr-only" for=format!("reason-{}", r.id)>"Reason for rejecting"</label>
+                                <input id=format!("reason-{}", r.id) name="reason" type="text" required placeholder="Reason (shown to the partner)" class="w-56 rounded-md border border-stone-300 px-2 py-1.5" />
+                                <button type="submit" class="rounded-md border border-red-300 px-3 py-1.5 font-medium text-red-800 hover:bg-red-50">"Reject"</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        <Pager page=page.page pages=page.pages total=page.total noun="commissions" link />
+    }.into_any()
+}

@@ -1,0 +1,315 @@
+//! Partner pages: registration and the partner dashboard (code, numbers, earnings chart, commissions).
+
+use crate::api::AppError;
+use crate::api::partners::{CommissionLine, MonthBar, PartnerDashboard, get_partner_dashboard};
+use crate::ui::AccountActions;
+use crate::ui::components::form::{Field, SelectField, field_error, form_error};
+use crate::ui::components::notice::{ErrorBanner, ErrorView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = expect_context::<AccountActions>().register_partner;
+    let general = form_error(action, false);
+    let types = vec![
+        (
+            "non_delivery".to_owned(),
+            "Referral partner: I recommend FutureFlower to my customers or followers".to_owned(),
+        ),
+        (
+            "delivery".to_owned(),
+            "Delivery florist: I want to fulfil deliveries (opening soon)".to_owned(),
+        ),
+    ];
+    view! {
+        <Title text="Become a partner" />
+        <section class="mx-auto max-w-xl">
+            <h1 class="text-2xl font-semibold">"Become a FutureFlower partner"</h1>
+            <p class="mt-1 text-stone-600">
+                "You get a discount code to share. Your customers save on their first order, and you earn 5% of the flower budget on their first three payments."
+            </p>
+            <ActionForm action=action attr:class="mt-6 space-y-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm" attr:novalidate=true>
+                {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
+                <Field label="Business or brand name" name="business_name" autocomplete="organization" required=true
+                    hint="Your code is made from it, e.g. ROSIES-ROSES-K7Q2." error=field_error(action, "business_name") />
+                <SelectField label="Partner type" name="partner_type" options=types selected="non_delivery" error=field_error(action, "partner_type") />
+                <div class="grid gap-4 sm:grid-cols-2">
+                    <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(action, "first_name") />
+                    <Field label="Last name" name="last_name" autocomplete="family-name" required=true error=field_error(action, "last_name") />
+                </div>
+                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(action, "email") />
+                <Field label="Phone (optional)" name="phone" kind="tel" autocomplete="tel" error=field_error(action, "phone") />
+                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
+                    hint="At least 10 characters." error=field_error(action, "password") />
+                <button type="submit" class="w-full rounded-md bg-rose-700 px-4 py-2.5 font-medium text-white hover:bg-rose-800 disabled:opacity-60"
+                    disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Creating your partner account…" } else { "Join as a partner" }}
+                </button>
+                <p class="text-center text-sm text-stone-600">"Already a partner? "<a class="font-medium text-rose-700 underline" href="/login?next=/partner/dashboard">"Log in"</a></p>
+            </ActionForm>
+        </section>
+    }
+}
+
+const STATUS_FILTERS: [(&str, &str); 5] = [
+    ("", "All"),
+    ("pending", "Pending"),
+    ("approved", "Approved"),
+    ("paid", "Paid"),
+    ("rejected", "Rejected"),
+];
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let query = use_query_map();
+    let status = Memo::new(move |_| query.read().get("status").filter(|s| !s.is_empty()));
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<i64>().ok()));
+    let data = Resource::new(
+        move || (status.get(), page.get()),
+        |(status, page)| get_partner_dashboard(status, page),
+    );
+    view! {
+        <Title text="Partner dashboard" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <Dashboard d /> }.into_any(),
+                    // Signed-in customers who are not partners: say how to become one.
+                    Err(AppError::NotFound) => view! {
+                        <section class="mx-auto max-w-md rounded-lg border border-dashed border-stone-300 bg-white p-8 text-center">
+                            <h1 class="text-xl font-semibold">"You are not a partner yet"</h1>
+                            <p class="mt-2 text-stone-600">"Partners share a discount code and earn a commission on the orders it brings."</p>
+                            <a href="/partner/register" class="mt-4 inline-block font-medium text-rose-700 underline">"Become a partner"</a>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Stat(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-stone-200 bg-white p-4">
+            <dt class="text-sm text-stone-600">{label}</dt>
+            <dd class="mt-1 text-2xl font-semibold tabular-nums" data-testid=testid>{value}</dd>
+        </div>
+    }
+}
+
+#[component]
+fn Dashboard(d: PartnerDashboard) -> impl IntoView {
+    let banner = match d.status.as_str() {
+        "pending" => Some((
+            "border-amber-300 bg-amber-50 text-amber-900",
+            "Awaiting approval. We review new partners within two working days; your code starts working as soon as you are approved.",
+        )),
+        "suspended" => Some((
+            "border-red-200 bg-red-50 text-red-900",
+            "Your partner account is suspended, so your code does not work right now. Contact us if you think this is a mistake.",
+        )),
+        _ => None,
+    };
+    let no_commissions = d.commissions.total == 0 && d.status_filter.is_none();
+    view! {
+        <section class="space-y-6">
+            <div>
+                <p class="text-sm text-stone-500">{d.partner_type.clone()}" · "<span data-testid="partner-status">{d.status_label.clone()}</span></p>
+                <h1 class="text-2xl font-semibold">{d.business_name.clone()}</h1>
+            </div>
+            {banner.map(|(class, text)| view! {
+                <p role="status" class=format!("rounded-md border px-4 py-3 text-sm {class}")>
+                    <strong>{text.split('.').next().unwrap_or_default().to_owned()}". "</strong>
+                    {text.split_once(". ").map(|(_, rest)| rest.to_owned()).unwrap_or_default()}
+                </p>
+            })}
+            {d.code.clone().map(|code| view! { <CodeCard code share=d.share_link.clone().unwrap_or_default() discount=d.discount.clone() active=d.code_active /> })}
+            <dl class="grid grid-cols-2 gap-3 sm:grid-cols-4">
+                <Stat label="Code uses" value=d.uses.to_string() testid="uses" />
+                <Stat label="Customers referred" value=d.customers.to_string() testid="customers" />
+                <Stat label="Pending" value=d.pending.clone() testid="pending-total" />
+                <Stat label="Approved" value=d.approved.clone() testid="approved-total" />
+                <Stat label="Paid out" value=d.paid.clone() testid="paid-total" />
+                <Stat label="Rejected" value=d.rejected.clone() testid="rejected-total" />
+            </dl>
+            <EarningsChart months=d.months.clone() />
+            {if no_commissions {
+                view! {
+                    <div class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center" data-testid="no-commissions">
+                        <h2 class="font-medium">"No commissions yet"</h2>
+                        <p class="mt-1 text-sm text-stone-600">
+                            "Share your code or link with customers. When someone pays for their first order with it, a pending commission appears here; we review it and pay approved commissions monthly."
+                        </p>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <CommissionsTable d /> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The code, big enough to read out, with copy buttons (hydrated) and a share link.
+#[component]
+fn CodeCard(code: String, share: String, discount: String, active: bool) -> impl IntoView {
+    let copied = RwSignal::new(None::<&'static str>);
+    let copy = move |text: String, what: &'static str| {
+        #[cfg(feature = "hydrate")]
+        {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&text);
+            copied.set(Some(what));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (text, what, copied);
+    };
+    let (code_for_copy, share_for_copy) = (code.clone(), share.clone());
+    view! {
+        <div class="rounded-lg border border-rose-200 bg-rose-50 p-5">
+            <p class="text-sm text-rose-900">{if active { format!("Your code gives new customers {discount} off their first order.") } else { "Your code (not active yet):".to_owned() }}</p>
+            <div class="mt-2 flex flex-wrap items-center gap-3">
+                <code class="rounded bg-white px-3 py-2 text-xl font-semibold tracking-wide text-rose-800" data-testid="partner-code">{code}</code>
+                <button type="button" class="rounded-md border border-rose-300 bg-white px-3 py-2 text-sm font-medium text-rose-800 hover:bg-rose-100"
+                    on:click=move |_| copy(code_for_copy.clone(), "code")>"Copy code"</button>
+                <button type="button" class="rounded-md border border-rose-300 bg-white px-3 py-2 text-sm font-medium text-rose-800 hover:bg-rose-100"
+                    on:click=move |_| copy(share_for_copy.clone(), "link")>"Copy share link"</button>
+                <span role="status" class="text-sm text-rose-900">{move || copied.get().map(|w| format!("Copied the {w}."))}</span>
+            </div>
+            <p class="mt-2 break-all text-sm text-rose-900">"Share link: "<a class="underline" href=share.clone() data-testid="share-link">{share.clone()}</a></p>
+        </div>
+    }
+}
+
+/// Earnings per month (pending, approved and paid) as an SVG bar chart with a text alternative.
+#[component]
+fn EarningsChart(months: Vec<MonthBar>) -> impl IntoView {
+    let max = months.iter().map(|m| m.cents).max().unwrap_or(0).max(1);
+    let (width, height, gap) = (600.0_f64, 160.0_f64, 8.0_f64);
+    let n = months.len().max(1) as f64;
+    let bar = (width - gap * (n - 1.0)) / n;
+    let total: i64 = months.iter().map(|m| m.cents).sum();
+    let summary = months
+        .iter()
+        .map(|m| format!("{}: {}", m.title, m.amount))
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <figure class="rounded-lg border border-stone-200 bg-white p-4">
+            <figcaption class="mb-3 text-sm font-medium">"Earnings per month (last 12 months)"</figcaption>
+            <svg viewBox=format!("0 0 {width} {}", height + 20.0) class="h-auto w-full" role="img" aria-label=format!("Earnings per month. {summary}")>
+                {months.iter().enumerate().map(|(i, m)| {
+                    let h = if m.cents == 0 { 0.0 } else { (m.cents as f64 / max as f64 * height).max(2.0) };
+                    let x = i as f64 * (bar + gap);
+                    view! {
+                        <g>
+                            <title>{format!("{}: {}", m.title, m.amount)}</title>
+                            <rect x=x y=height - h width=bar height=h rx="3" class="fill-rose-600" />
+                            <text x=x + bar / 2.0 y=height + 15.0 text-anchor="middle" class="fill-stone-500 text-[11px]">{m.label.clone()}</text>
+                        </g>
+                    }
+                }).collect_view()}
+                <line x1="0" y1=height x2=width y2=height class="stroke-stone-300" />
+            </svg>
+            {(total == 0).then(|| view! { <p class="mt-2 text-sm text-stone-500">"Nothing earned yet: bars appear here month by month."</p> })}
+        </figure>
+    }
+}
+
+#[component]
+fn CommissionsTable(d: PartnerDashboard) -> impl IntoView {
+    let filter = d.status_filter.clone();
+    let page = d.commissions;
+    let link = {
+        let filter = filter.clone();
+        move |p: i64| match &filter {
+            Some(s) => format!("/partner/dashboard?status={s}&page={p}"),
+            None => format!("/partner/dashboard?page={p}"),
+        }
+    };
+    let (prev, next) = (page.page > 1, page.page < page.pages);
+    view! {
+        <div class="space-y-3">
+            <div class="flex flex-wrap items-end justify-between gap-3">
+                <h2 class="text-lg font-semibold">"Commissions"</h2>
+                <form method="get" action="/partner/dashboard" class="flex items-end gap-2">
+                    <label class="text-sm">
+                        <span class="block font-medium">"Status"</span>
+                        <select name="status" class="rounded-md border border-stone-300 bg-white px-2 py-1.5">
+                            {STATUS_FILTERS.iter().map(|(value, label)| {
+                                let selected = filter.as_deref().unwrap_or("") == *value;
+                                view! { <option value=*value selected=selected>{*label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" class="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-100">"Filter"</button>
+                </form>
+            </div>
+            {if page.rows.is_empty() {
+                view! { <p class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center text-stone-600">"No commissions with this status."</p> }.into_any()
+            } else {
+                view! { <CommissionRows rows=page.rows admin=false /> }.into_any()
+            }}
+            <nav class="flex items-center justify-between text-sm" aria-label="Pages">
+                <span class="text-stone-600">{format!("Page {} of {} · {} commissions", page.page, page.pages, page.total)}</span>
+                <span class="flex gap-2">
+                    {prev.then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link(page.page - 1)>"Previous"</a> })}
+                    {next.then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link(page.page + 1)>"Next"</a> })}
+                </span>
+            </nav>
+        </div>
+    }
+}
+
+/// A commissions table, shared by the partner dashboard and the admin pages (which add actions).
+#[component]
+pub fn CommissionRows(
+    rows: Vec<CommissionLine>,
+    admin: bool,
+    #[prop(optional)] actions: Option<ViewFn>,
+) -> impl IntoView {
+    let _ = actions;
+    view! {
+        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+            <table class="min-w-full text-left text-sm">
+                <caption class="sr-only">"Commissions"</caption>
+                <thead class="bg-stone-100 text-stone-600">
+                    <tr>
+                        <th scope="col" class="px-4 py-2 font-medium">"Date"</th>
+                        {admin.then(|| view! { <th scope="col" class="px-4 py-2 font-medium">"Partner"</th> })}
+                        <th scope="col" class="px-4 py-2 font-medium">"Customer"</th>
+                        <th scope="col" class="px-4 py-2 font-medium">"Payment"</th>
+                        <th scope="col" class="px-4 py-2 text-right font-medium">"Commission"</th>
+                        <th scope="col" class="px-4 py-2 font-medium">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-stone-100">
+                    {rows.into_iter().map(|r| {
+                        let badge = match r.status.as_str() {
+                            "approved" => "bg-emerald-100 text-emerald-800",
+                            "paid" => "bg-sky-100 text-sky-800",
+                            "rejected" => "bg-stone-200 text-stone-700",
+                            _ => "bg-amber-100 text-amber-900",
+                        };
+                        view! {
+                            <tr data-testid="commission">
+                                <td class="whitespace-nowrap px-4 py-2 tabular-nums">{r.date}</td>
+                                {admin.then(|| view! { <td class="px-4 py-2"><a class="text-rose-700 underline" href=format!("/admin/partners/{}", r.partner_id)>{r.partner.clone()}</a></td> })}
+                                <td class="px-4 py-2">{r.customer}</td>
+                                <td class="whitespace-nowrap px-4 py-2 tabular-nums">{r.payment}</td>
+                                <td class="px-4 py-2 text-right tabular-nums">{r.amount}</td>
+                                <td class="px-4 py-2">
+                                    <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {badge}")>{r.status_label}</span>
+                                    {(!r.note.is_empty()).then(|| view! { <span class="block text-xs text-stone-500">{r.note}</span> })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

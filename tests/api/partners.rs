@@ -217,7 +217,7 @@ async fn step4_a_paid_order_records_the_code_use_and_a_pending_commission() {
     apply(&app, order, &code).await;
     app.pay(order).await;
     let (usages, discount): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(discount_cents), 0) FROM discount_usages")
+        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(discount_cents), 0) AS BIGINT) FROM discount_usages")
             .fetch_one(&app.pool)
             .await
             .unwrap();

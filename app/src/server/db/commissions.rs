@@ -75,10 +75,10 @@ pub async fn totals(pool: &Pool, partner_id: i64) -> sqlx::Result<PartnerTotals>
             (SELECT COUNT(*) FROM discount_usages d JOIN discount_codes c ON c.id = d.discount_code_id
               WHERE c.partner_id = $1) AS uses,
             (SELECT COUNT(*) FROM users WHERE referred_by_partner_id = $1) AS customers,
-            COALESCE(SUM(CASE WHEN status = 'pending' THEN amount_cents END), 0) AS pending_cents,
-            COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_cents END), 0) AS approved_cents,
-            COALESCE(SUM(CASE WHEN status = 'paid' THEN amount_cents END), 0) AS paid_cents,
-            COALESCE(SUM(CASE WHEN status = 'rejected' THEN amount_cents END), 0) AS rejected_cents,
+            CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN amount_cents END), 0) AS BIGINT) AS pending_cents,
+            CAST(COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_cents END), 0) AS BIGINT) AS approved_cents,
+            CAST(COALESCE(SUM(CASE WHEN status = 'paid' THEN amount_cents END), 0) AS BIGINT) AS paid_cents,
+            CAST(COALESCE(SUM(CASE WHEN status = 'rejected' THEN amount_cents END), 0) AS BIGINT) AS rejected_cents,
             COUNT(*) AS commissions
          FROM commissions WHERE partner_id = $1",
     )
@@ -100,7 +100,8 @@ pub async fn earned_per_period(
     let columns: Vec<String> = (0..bounds.len() - 1)
         .map(|i| {
             format!(
-                "COALESCE(SUM(CASE WHEN created_at >= ${} AND created_at < ${} THEN amount_cents END), 0)",
+                // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both engines give i64.
+                "CAST(COALESCE(SUM(CASE WHEN created_at >= ${} AND created_at < ${} THEN amount_cents END), 0) AS BIGINT)",
                 i + 2,
                 i + 3
             )

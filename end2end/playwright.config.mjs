@@ -31,7 +31,8 @@ export default defineConfig({
     { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
   ],
   webServer: {
-    command: '../target/release/futureflower serve',
+    // An admin for the partner journey, then the server (admin create reads the password from stdin).
+    command: `sh -c 'printf "%s\\n" "$E2E_ADMIN_PASSWORD" | ../target/release/futureflower admin create --email admin@e2e.test && exec ../target/release/futureflower serve'`,
     url: `${baseURL}/healthz`,
     timeout: 60_000,
     reuseExistingServer: false,
@@ -43,6 +44,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: '../target/site',
       MAIL_DIR: `${dataDir}/mail`,
       RUST_LOG: 'warn',
+      E2E_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD || 'e2e admin password',
     },
   },
 });

@@ -216,11 +216,12 @@ async fn step4_a_paid_order_records_the_code_use_and_a_pending_commission() {
     let order = app.place_order(&[("budget", "75.35")]).await;
     apply(&app, order, &code).await;
     app.pay(order).await;
-    let (usages, discount): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(discount_cents), 0) AS BIGINT) FROM discount_usages")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (usages, discount): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(discount_cents), 0) AS BIGINT) FROM discount_usages",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!((usages, discount), (1, 500));
     let rows = commissions(&app).await;
     assert_eq!(rows.len(), 1);

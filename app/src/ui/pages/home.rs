@@ -24,5 +24,22 @@ pub fn HomePage() -> impl IntoView {
                 <li class="rounded-lg border border-stone-200 bg-white p-4"><strong>"3. A local florist"</strong>" delivers fresh flowers on the day."</li>
             </ul>
         </section>
+        <section class="mt-10 grid gap-4 sm:grid-cols-2" aria-labelledby="partners-heading">
+            <h2 id="partners-heading" class="sr-only">"Partner with FutureFlower"</h2>
+            <div class="rounded-lg border border-stone-200 bg-white p-6" id="florists">
+                <h3 class="text-lg font-semibold">"For florists"</h3>
+                <p class="mt-2 text-stone-600">
+                    "Send your customers our way for the occasions you can't take on, with your own discount code. You earn 5% of the flower budget on each new customer's first three payments."
+                </p>
+                <a href="/partner/register" class="mt-4 inline-block rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-800">"Become a partner florist"</a>
+            </div>
+            <div class="rounded-lg border border-stone-200 bg-white p-6" id="affiliates">
+                <h3 class="text-lg font-semibold">"For affiliates and creators"</h3>
+                <p class="mt-2 text-stone-600">
+                    "Share a code your audience can use for $5 off their first order, and follow every use and commission on your dashboard."
+                </p>
+                <a href="/partner/register" class="mt-4 inline-block rounded-md border border-rose-700 px-4 py-2 font-medium text-rose-700 hover:bg-rose-50">"Join as an affiliate"</a>
+            </div>
+        </section>
     }
 }

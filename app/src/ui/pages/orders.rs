@@ -236,12 +236,12 @@ fn Checkout(
                 <p class="text-sm text-stone-600">"First delivery "{first_delivery}" · "{budget}" per delivery"</p>
                 <dl class="mt-4 space-y-2 border-t border-stone-100 pt-4 text-sm">
                     <div class="flex justify-between"><dt>"Subtotal"</dt><dd class="tabular-nums" data-testid="subtotal">{subtotal}</dd></div>
-                    <div class="flex justify-between text-stone-600"><dt>{discount_label}</dt><dd class="tabular-nums" data-testid="discount">{discount.unwrap_or_else(|| "—".to_owned())}</dd></div>
+                    <div class="flex justify-between text-stone-600"><dt>{discount_label}</dt><dd class="tabular-nums" data-testid="discount">{discount.clone().unwrap_or_else(|| "—".to_owned())}</dd></div>
                     <div class="flex justify-between border-t border-stone-100 pt-2 text-base font-semibold"><dt>"Total due now"</dt><dd class="tabular-nums" data-testid="total">{total}</dd></div>
                     <p class="text-right text-xs text-stone-500">{total_note}</p>
                 </dl>
             </div>
-            {code_editable.then(|| view! { <DiscountCodeBox order_id code=code.clone() apply remove suggested /> })}
+            {code_editable.then(|| view! { <DiscountCodeBox order_id code=code.clone() saving=discount.clone() apply remove suggested /> })}
             {(!code_editable).then(|| code.map(|c| view! {
                 <p class="text-sm text-stone-600" data-testid="code-locked">"Code "<strong>{c.code}</strong>" from "{c.business_name}" is applied."</p>
             })).flatten()}
@@ -273,6 +273,8 @@ fn Checkout(
 fn DiscountCodeBox(
     order_id: i64,
     code: Option<AppliedCode>,
+    /// The discount line ("-$5.00"), shown in the confirmation.
+    saving: Option<String>,
     apply: ServerAction<ApplyDiscountCode>,
     remove: ServerAction<RemoveDiscountCode>,
     suggested: Option<String>,
@@ -283,7 +285,8 @@ fn DiscountCodeBox(
         Some(code) => view! {
             <div class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3" data-testid="code-applied" role="status">
                 <p class="text-sm text-emerald-900">
-                    "Code "<strong>{code.code}</strong>" from "<strong>{code.business_name}</strong>" applied."
+                    "Code "<strong>{code.code}</strong>" from "<strong>{code.business_name}</strong>" applied: "
+                    {saving.map(|s| s.trim_start_matches('-').to_owned()).unwrap_or_default()}" off."
                 </p>
                 <ActionForm action=remove>
                     <input type="hidden" name="order_id" value=order_id.to_string() />
@@ -329,7 +332,7 @@ fn CardForm(card: CardPayment) -> impl IntoView {
     Effect::new(|| {
         #[cfg(feature = "hydrate")]
         {
-            let document = leptos::prelude::document();
+            let document = document();
             if let (Ok(script), Some(body)) = (document.create_element("script"), document.body()) {
                 let _ = script.set_attribute("src", "/stripe-checkout.js");
                 let _ = body.append_child(&script);

@@ -136,6 +136,8 @@ async fn main() {
             .post(app.url("/api/partners/check-code"))
             .header("origin", &app.address)
             .header("content-type", "application/x-www-form-urlencoded")
+            // As the hydrated app's server-function client asks (a plain form post gets a redirect).
+            .header("accept", "application/json")
             .body(format!("code={code}"))
             .send()
     };

@@ -168,8 +168,13 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
         commissions::approve(state, Some(paid), None)
             .await
             .map_err(err("approving"))?;
+        // Payouts arrive in Phase 3; until then "paid" is set by hand, as an operator would.
         sqlx::query("UPDATE commissions SET status = 'paid' WHERE id = $1")
             .bind(paid)
+            .execute(&state.db)
+            .await?;
+        sqlx::query("UPDATE partners SET stats_version = stats_version + 1 WHERE id = $1")
+            .bind(rosie.id)
             .execute(&state.db)
             .await?;
         commissions::approve(state, Some(approved), None)

@@ -7,6 +7,9 @@ CREATE TABLE partners (
     status        TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'active', 'suspended')),
     business_name TEXT    NOT NULL DEFAULT '',
     phone         TEXT    NOT NULL DEFAULT '',
+    -- Bumped in the same transaction as any change to the partner's uses, referrals or commissions;
+    -- instances cache dashboard totals per (partner, stats_version).
+    stats_version BIGINT  NOT NULL DEFAULT 0,
     created_at    TIMESTAMPTZ NOT NULL,
     updated_at    TIMESTAMPTZ NOT NULL
 );
@@ -24,6 +27,7 @@ CREATE TABLE discount_codes (
 
 -- Set the first time a valid code is applied, never changed after (the app updates only NULLs).
 ALTER TABLE users ADD COLUMN referred_by_partner_id BIGINT  REFERENCES partners (id) ON DELETE SET NULL;
+CREATE INDEX users_referred_by ON users (referred_by_partner_id);
 -- The code applied to an order at checkout (its discount is in orders.discount_cents).
 ALTER TABLE orders ADD COLUMN discount_code_id BIGINT  REFERENCES discount_codes (id);
 
@@ -55,4 +59,6 @@ CREATE TABLE commissions (
 -- At most one referral commission per payment: webhooks are redelivered.
 CREATE UNIQUE INDEX commissions_one_referral_per_payment ON commissions (payment_id) WHERE commission_type = 'referral';
 CREATE INDEX commissions_partner ON commissions (partner_id, status, created_at);
+-- Newest-first pages of one partner's commissions (the implicit row id breaks ties in order).
+CREATE INDEX commissions_partner_created ON commissions (partner_id, created_at);
 CREATE INDEX commissions_status ON commissions (status, created_at);

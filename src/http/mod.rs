@@ -61,6 +61,7 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
         limits: Arc::new(RateLimits::default()),
         write_gate: Arc::new(db::WriteGate::default()),
         payments: payment_gateway(config),
+        dashboard_cache: Arc::default(),
         leptos_options,
     }
 }

@@ -317,6 +317,17 @@ async fn step6_the_dashboard_shows_the_right_numbers() {
     assert_eq!(pending.matches("data-testid=\"commission\"").count(), 1);
     let (_, all) = app.page("/partner/dashboard").await;
     assert_eq!(all.matches("data-testid=\"commission\"").count(), 2);
+
+    // The totals are cached per partner; a new payment must show at once.
+    app.log_out().await;
+    app.log_in("cat@example.com", PASSWORD).await;
+    app.pay(order).await;
+    app.log_out().await;
+    app.log_in("rosie@example.com", PASSWORD).await;
+    let (_, html) = app.page("/partner/dashboard").await;
+    assert_eq!(testid_text(&html, "uses"), "3");
+    assert_eq!(testid_text(&html, "pending-total"), "$7.54");
+    assert_eq!(html.matches("data-testid=\"commission\"").count(), 3);
 }
 
 #[tokio::test]

@@ -26,6 +26,8 @@ pub struct AppState {
     pub write_gate: Arc<db::WriteGate>,
     /// Stripe, or the offline simulator when no keys are configured.
     pub payments: Arc<dyn PaymentGateway>,
+    /// Partner dashboard totals, per partner and `stats_version` (see services::partners).
+    pub dashboard_cache: Arc<crate::server::services::partners::DashboardCache>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -190,3 +190,19 @@ pub async fn page(
     .fetch_all(pool)
     .await
 }
+
+/// Marks the partner's dashboard numbers as changed (see `partners.stats_version`).
+pub async fn bump_stats(conn: &mut DbConn, partner_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE partners SET stats_version = stats_version + 1 WHERE id = $1")
+        .bind(partner_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn stats_version(pool: &Pool, partner_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT stats_version FROM partners WHERE id = $1")
+        .bind(partner_id)
+        .fetch_one(pool)
+        .await
+}

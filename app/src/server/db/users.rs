@@ -64,8 +64,11 @@ pub async fn set_referred_by(
     .bind(user_id)
     .bind(partner_id)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if done.rows_affected() == 1 {
+        super::partners::bump_stats(conn, partner_id).await?;
+    }
     Ok(done.rows_affected() == 1)
 }
 

@@ -12,7 +12,7 @@ use crate::domain::money::Cents;
 use crate::domain::partner::{COMMISSION_STATUSES, COMMISSIONED_PAYMENTS, referral_commission};
 use crate::server::context::AppState;
 use crate::server::db::commissions::{self as rows, CommissionFilter};
-use crate::server::db::{DbConn, orders, payments};
+use crate::server::db::{DbConn, orders, partners, payments};
 use crate::server::services::partners::{PER_PAGE, commission_line};
 use chrono::{DateTime, Utc};
 
@@ -69,6 +69,11 @@ pub async fn on_payment_succeeded(
             now,
         )
         .await?;
+        if rewards.usage
+            && let Some(code) = partners::find_code_by_id(conn, code_id).await?
+        {
+            partners::bump_stats(conn, code.partner_id).await?;
+        }
     }
     let referred_by: Option<i64> =
         sqlx::query_scalar("SELECT referred_by_partner_id FROM users WHERE id = $1")
@@ -89,6 +94,7 @@ pub async fn on_payment_succeeded(
             .is_some()
     {
         rewards.commission = Some(amount);
+        partners::bump_stats(conn, partner_id).await?;
     }
     Ok(rewards)
 }
@@ -99,8 +105,12 @@ pub async fn page(
     filter: &CommissionFilter,
     page: i64,
     for_admin: bool,
+    known_total: Option<i64>,
 ) -> Result<Paged<CommissionLine>, AppError> {
-    let total = rows::count(&state.db, filter).await?;
+    let total = match known_total {
+        Some(total) => total,
+        None => rows::count(&state.db, filter).await?,
+    };
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let page = page.clamp(1, pages);
     let found = rows::page(&state.db, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
@@ -129,7 +139,7 @@ pub async fn admin_list(
         Some(_) => Some("pending".to_owned()),
     };
     let filter = CommissionFilter { partner_id, status };
-    page(state, &filter, page_number, true).await
+    page(state, &filter, page_number, true, None).await
 }
 
 pub async fn approve(

@@ -113,20 +113,65 @@ fn month_bounds(state: &AppState, n: u32) -> Vec<(NaiveDate, DateTime<Utc>)> {
         .collect()
 }
 
-pub async fn dashboard(
+/// The expensive part of a dashboard (totals over every commission and the monthly chart), kept per
+/// partner and reused while the partner's `stats_version` and the current month are unchanged. The
+/// version is bumped in the same transaction as every change, so a hit is never stale, on any
+/// instance; the check costs one primary-key lookup.
+#[derive(Default)]
+pub struct DashboardCache {
+    entries: std::sync::Mutex<std::collections::HashMap<i64, CachedTotals>>,
+}
+
+#[derive(Clone)]
+struct CachedTotals {
+    version: i64,
+    month: NaiveDate,
+    totals: commission_rows::PartnerTotals,
+    months: Vec<MonthBar>,
+}
+
+/// Bounds memory: past this many partners the cache starts over.
+const DASHBOARD_CACHE_ENTRIES: usize = 10_000;
+
+impl DashboardCache {
+    fn get(&self, partner_id: i64, version: i64, month: NaiveDate) -> Option<CachedTotals> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(&partner_id)
+            .filter(|c| c.version == version && c.month == month)
+            .cloned()
+    }
+
+    fn put(&self, partner_id: i64, entry: CachedTotals) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= DASHBOARD_CACHE_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(partner_id, entry);
+        }
+    }
+}
+
+async fn totals_and_months(
     state: &AppState,
-    user: &CurrentUser,
-    status: Option<&str>,
-    page: i64,
-) -> Result<PartnerDashboard, AppError> {
-    let partner = partner_rows::find_by_user(&state.db, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let totals = commission_rows::totals(&state.db, partner.id).await?;
+    partner_id: i64,
+) -> Result<(commission_rows::PartnerTotals, Vec<MonthBar>), AppError> {
+    // Read the version first: a change racing this render bumps it again, so at worst the next
+    // view recomputes; a stale entry is never stored under a newer version.
+    let version = partner_rows::stats_version(&state.db, partner_id).await?;
     let bounds = month_bounds(state, 12);
+    let this_month = bounds
+        .iter()
+        .rev()
+        .nth(1)
+        .map_or_else(|| Utc::now().date_naive(), |(first, _)| *first);
+    if let Some(hit) = state.dashboard_cache.get(partner_id, version, this_month) {
+        return Ok((hit.totals, hit.months));
+    }
+    let totals = commission_rows::totals(&state.db, partner_id).await?;
     let instants: Vec<_> = bounds.iter().map(|(_, at)| *at).collect();
-    let sums = commission_rows::earned_per_period(&state.db, partner.id, &instants).await?;
-    let months = bounds
+    let sums = commission_rows::earned_per_period(&state.db, partner_id, &instants).await?;
+    let months: Vec<MonthBar> = bounds
         .iter()
         .zip(sums)
         .map(|((first, _), cents)| MonthBar {
@@ -136,12 +181,36 @@ pub async fn dashboard(
             amount: money(cents, state),
         })
         .collect();
+    state.dashboard_cache.put(
+        partner_id,
+        CachedTotals {
+            version,
+            month: this_month,
+            totals: totals.clone(),
+            months: months.clone(),
+        },
+    );
+    Ok((totals, months))
+}
+
+pub async fn dashboard(
+    state: &AppState,
+    user: &CurrentUser,
+    status: Option<&str>,
+    page: i64,
+) -> Result<PartnerDashboard, AppError> {
+    let partner = partner_rows::find_by_user(&state.db, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (totals, months) = totals_and_months(state, partner.id).await?;
     let status = status.filter(|s| COMMISSION_STATUSES.contains(s));
     let filter = CommissionFilter {
         partner_id: Some(partner.id),
         status: status.map(str::to_owned),
     };
-    let table = commissions::page(state, &filter, page, false).await?;
+    // Unfiltered, the count is already in the (cached) totals.
+    let known_total = status.is_none().then_some(totals.commissions);
+    let table = commissions::page(state, &filter, page, false, known_total).await?;
     let status_enum = PartnerStatus::parse(&partner.status).unwrap_or(PartnerStatus::Pending);
     let code = partner.code.as_ref().map(|c| c.to_uppercase());
     Ok(PartnerDashboard {
@@ -228,7 +297,7 @@ pub async fn admin_detail(
         partner_id: Some(partner_id),
         status: None,
     };
-    let recent = commissions::page(state, &filter, 1, true).await?;
+    let recent = commissions::page(state, &filter, 1, true, None).await?;
     Ok(AdminPartnerDetail {
         row: admin_row(&row, state),
         phone: row.phone.clone(),

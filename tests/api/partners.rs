@@ -671,3 +671,46 @@ async fn admins_approve_suspend_and_review_commissions() {
     assert_eq!(app.get("/admin/partners").await.status(), 404);
     assert_eq!(app.get("/admin/commissions").await.status(), 404);
 }
+
+#[tokio::test]
+async fn invoices_settling_at_once_keep_every_delivery_and_only_three_commissions() {
+    let app = TestApp::spawn().await;
+    let code = approved_partner(&app).await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let order = app
+        .place_order(&[
+            ("kind", "subscription"),
+            ("frequency", "weekly"),
+            ("budget", "80"),
+        ])
+        .await;
+    apply(&app, order, &code).await;
+    app::server::db::orders::set_subscription(
+        &app.pool,
+        order,
+        "cus_1",
+        "sub_1",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let bodies: Vec<String> = (1..=6)
+        .map(|i| {
+            json!({ "id": format!("evt_{i}"), "object": "event", "type": "invoice.payment_succeeded", "created": 1_790_000_000,
+                "data": { "object": { "id": format!("in_{i}"), "object": "invoice", "amount_paid": 8000, "currency": "usd",
+                    "parent": { "type": "subscription_details", "subscription_details": { "subscription": "sub_1" } } } } })
+            .to_string()
+        })
+        .collect();
+    let deliveries = bodies.iter().map(|b| app.webhook(b, None));
+    for r in futures::future::join_all(deliveries).await {
+        assert!(r.status().is_success());
+    }
+    assert_eq!(app.paid_count(order).await, 6);
+    assert_eq!(
+        app.delivery_count(order).await,
+        6,
+        "every paid invoice has its delivery"
+    );
+    assert_eq!(commissions(&app).await.len(), 3);
+}

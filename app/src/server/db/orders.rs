@@ -111,6 +111,17 @@ pub async fn list_for_user(pool: &Pool, user_id: i64) -> sqlx::Result<Vec<OrderR
     .await
 }
 
+/// Takes the order's row lock until the transaction ends (a no-op write: portable, unlike
+/// `SELECT … FOR UPDATE`). Invoices of one subscription then settle one after the other, so each
+/// counts the deliveries before it correctly. SQLite serialises writers anyway.
+pub async fn lock(conn: &mut DbConn, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// `pending_payment` → `active`; false when the order was not waiting for payment.
 pub async fn activate(conn: &mut DbConn, id: i64, now: DateTime<Utc>) -> sqlx::Result<bool> {
     let done = sqlx::query("UPDATE orders SET status = 'active', updated_at = $2 WHERE id = $1 AND status = 'pending_payment'")

@@ -75,6 +75,13 @@ pub async fn on_payment_succeeded(
             partners::bump_stats(conn, code.partner_id).await?;
         }
     }
+    // A no-op write takes the customer's row lock (PostgreSQL; SQLite already serialises writers),
+    // so two of their payments settling at once count "first 3" one after the other. Portable,
+    // unlike `SELECT … FOR UPDATE`.
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+        .bind(payment.user_id)
+        .execute(&mut *conn)
+        .await?;
     let referred_by: Option<i64> =
         sqlx::query_scalar("SELECT referred_by_partner_id FROM users WHERE id = $1")
             .bind(payment.user_id)

@@ -200,6 +200,9 @@ async fn invoice_paid(
         tracing::warn!(%invoice_id, %subscription_id, "paid invoice for a subscription we do not know");
         return Ok(Outcome::Ignored("unknown subscription".into()));
     };
+    // Concurrent invoices of one subscription would otherwise both take the same next delivery
+    // date, and the second delivery would be lost to the unique (order, date) constraint.
+    orders::lock(conn, order.id).await?;
     let currency = invoice["currency"]
         .as_str()
         .unwrap_or_default()

@@ -6,6 +6,7 @@ use crate::api::admin::{
 };
 use crate::ui::components::form::form_error;
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
+use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -71,11 +72,10 @@ fn OrdersTable(page: AdminOrderPage, status: Option<String>) -> impl IntoView {
         }
         .into_any();
     }
-    let link = move |p: i64| match &status {
+    let link = Callback::new(move |p: i64| match &status {
         Some(s) => format!("/admin/orders?status={s}&page={p}"),
         None => format!("/admin/orders?page={p}"),
-    };
-    let (prev, next) = (page.page > 1, page.page < page.pages);
+    });
     view! {
         <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white">
             <table class="min-w-full text-left text-sm">
@@ -104,13 +104,7 @@ fn OrdersTable(page: AdminOrderPage, status: Option<String>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="flex items-center justify-between text-sm" aria-label="Pages">
-            <span class="text-stone-600">{format!("Page {} of {} · {} orders", page.page, page.pages, page.total)}</span>
-            <span class="flex gap-2">
-                {prev.then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link(page.page - 1)>"Previous"</a> })}
-                {next.then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link(page.page + 1)>"Next"</a> })}
-            </span>
-        </nav>
+        <Pager page=page.page pages=page.pages total=page.total noun="orders" link />
     }
     .into_any()
 }

@@ -8,6 +8,7 @@ use crate::api::partners::{
 };
 use crate::ui::components::form::{action_error, field_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
+use crate::ui::components::pager::Pager;
 use crate::ui::pages::partner::CommissionRows;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,25 +40,6 @@ fn urlencode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-#[component]
-fn Pager(
-    page: i64,
-    pages: i64,
-    total: i64,
-    noun: &'static str,
-    link: Callback<i64, String>,
-) -> impl IntoView {
-    view! {
-        <nav class="flex items-center justify-between text-sm" aria-label="Pages">
-            <span class="text-stone-600">{format!("Page {page} of {pages} · {total} {noun}")}</span>
-            <span class="flex gap-2">
-                {(page > 1).then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link.run(page - 1)>"Previous"</a> })}
-                {(page < pages).then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link.run(page + 1)>"Next"</a> })}
-            </span>
-        </nav>
-    }
 }
 
 #[component]

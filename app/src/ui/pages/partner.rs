@@ -5,6 +5,7 @@ use crate::api::partners::{CommissionLine, MonthBar, PartnerDashboard, get_partn
 use crate::ui::AccountActions;
 use crate::ui::components::form::{Field, SelectField, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
+use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -225,12 +226,11 @@ fn CommissionsTable(d: PartnerDashboard) -> impl IntoView {
     let page = d.commissions;
     let link = {
         let filter = filter.clone();
-        move |p: i64| match &filter {
+        Callback::new(move |p: i64| match &filter {
             Some(s) => format!("/partner/dashboard?status={s}&page={p}"),
             None => format!("/partner/dashboard?page={p}"),
-        }
+        })
     };
-    let (prev, next) = (page.page > 1, page.page < page.pages);
     view! {
         <div class="space-y-3">
             <div class="flex flex-wrap items-end justify-between gap-3">
@@ -253,13 +253,7 @@ fn CommissionsTable(d: PartnerDashboard) -> impl IntoView {
             } else {
                 view! { <CommissionRows rows=page.rows admin=false /> }.into_any()
             }}
-            <nav class="flex items-center justify-between text-sm" aria-label="Pages">
-                <span class="text-stone-600">{format!("Page {} of {} · {} commissions", page.page, page.pages, page.total)}</span>
-                <span class="flex gap-2">
-                    {prev.then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link(page.page - 1)>"Previous"</a> })}
-                    {next.then(|| view! { <a class="rounded border border-stone-300 bg-white px-3 py-1" href=link(page.page + 1)>"Next"</a> })}
-                </span>
-            </nav>
+            <Pager page=page.page pages=page.pages total=page.total noun="commissions" link />
         </div>
     }
 }

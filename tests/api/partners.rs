@@ -53,6 +53,21 @@ async fn approved_partner(app: &TestApp) -> String {
     code_of(app, "rosie@example.com").await
 }
 
+/// Ann, referred by an approved Rosie's Roses, with a weekly subscription carrying Rosie's code.
+async fn referred_subscription(app: &TestApp, budget: &str) -> i64 {
+    let code = approved_partner(app).await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let order = app
+        .place_order(&[
+            ("kind", "subscription"),
+            ("frequency", "weekly"),
+            ("budget", budget),
+        ])
+        .await;
+    apply(app, order, &code).await;
+    order
+}
+
 async fn apply(app: &TestApp, order: i64, code: &str) -> (String, String) {
     let r = app
         .submit(
@@ -237,16 +252,7 @@ async fn step4_a_paid_order_records_the_code_use_and_a_pending_commission() {
 #[tokio::test]
 async fn step5_only_the_first_three_payments_earn_a_commission() {
     let app = TestApp::spawn().await;
-    let code = approved_partner(&app).await;
-    app.sign_up("ann@example.com", "Ann").await;
-    let order = app
-        .place_order(&[
-            ("kind", "subscription"),
-            ("frequency", "weekly"),
-            ("budget", "50.10"),
-        ])
-        .await;
-    apply(&app, order, &code).await;
+    let order = referred_subscription(&app, "50.10").await;
     app.pay(order).await;
     app.log_out().await;
     app.make_admin("root@example.com").await;
@@ -468,12 +474,7 @@ async fn applying_twice_or_another_code_is_sensible_and_the_referrer_never_chang
 #[tokio::test]
 async fn the_same_webhook_twice_or_concurrently_makes_one_commission() {
     let app = TestApp::spawn().await;
-    let code = approved_partner(&app).await;
-    app.sign_up("ann@example.com", "Ann").await;
-    let order = app
-        .place_order(&[("kind", "subscription"), ("budget", "80")])
-        .await;
-    apply(&app, order, &code).await;
+    let order = referred_subscription(&app, "80").await;
     // Start the subscription without paying (as if the card were still being entered).
     app::server::db::orders::set_subscription(
         &app.pool,
@@ -675,16 +676,7 @@ async fn admins_approve_suspend_and_review_commissions() {
 #[tokio::test]
 async fn invoices_settling_at_once_keep_every_delivery_and_only_three_commissions() {
     let app = TestApp::spawn().await;
-    let code = approved_partner(&app).await;
-    app.sign_up("ann@example.com", "Ann").await;
-    let order = app
-        .place_order(&[
-            ("kind", "subscription"),
-            ("frequency", "weekly"),
-            ("budget", "80"),
-        ])
-        .await;
-    apply(&app, order, &code).await;
+    let order = referred_subscription(&app, "80").await;
     app::server::db::orders::set_subscription(
         &app.pool,
         order,

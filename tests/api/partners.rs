@@ -201,7 +201,9 @@ async fn step3_the_payment_intent_amount_is_reduced_and_carries_the_code() {
         7035
     );
 
-    // A subscription gets a one-off coupon: only the first invoice is reduced.
+    // Another new customer's subscription gets a one-off coupon: only the first invoice is reduced.
+    app.log_out().await;
+    app.sign_up("bob@example.com", "Bob").await;
     let sub = app
         .place_order(&[("kind", "subscription"), ("budget", "60")])
         .await;
@@ -705,4 +707,75 @@ async fn invoices_settling_at_once_keep_every_delivery_and_only_three_commission
         "every paid invoice has its delivery"
     );
     assert_eq!(commissions(&app).await.len(), 3);
+}
+
+/// Stripe-backed app for the tests that need a payment to stay open.
+async fn spawn_with_fake_stripe(stripe: &FakeStripe) -> TestApp {
+    TestApp::spawn_with(&[
+        ("STRIPE_SECRET_KEY", "sk_test_partner"),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_partner"),
+        ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("STRIPE_API_BASE", &stripe.base_url),
+    ])
+    .await
+}
+
+#[tokio::test]
+async fn the_first_order_discount_is_given_once_across_orders() {
+    let stripe = FakeStripe::start();
+    let app = spawn_with_fake_stripe(&stripe).await;
+    let code = approved_partner(&app).await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let first = app.place_order(&[]).await;
+    let second = app.place_order(&[]).await;
+    apply(&app, first, &code).await;
+    apply(&app, second, &code).await;
+    // Payment starts on the first order: the second may no longer keep the discount.
+    app.pay(first).await;
+    let (_, html) = app.follow(app.pay(second).await).await;
+    assert!(
+        html.contains(&format!("already on order #{first}")),
+        "{html}"
+    );
+    assert!(html.contains("the total is now $75.35"), "{html}");
+    let amounts: Vec<String> = stripe
+        .calls("POST", "/v1/payment_intents")
+        .iter()
+        .filter_map(|r| r.field("amount").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        amounts,
+        vec!["7035"],
+        "only the first order was sent with the discount"
+    );
+    let (_, html) = apply(&app, second, &code).await;
+    assert!(html.contains(&format!("already on order #{first}")));
+}
+
+#[tokio::test]
+async fn a_refund_takes_back_the_pending_commission() {
+    let app = TestApp::spawn().await;
+    let code = approved_partner(&app).await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let order = app.place_order(&[]).await;
+    apply(&app, order, &code).await;
+    app.pay(order).await;
+    assert_eq!(commissions(&app).await[0].2, "pending");
+    let intent = app
+        .scalar_text("SELECT stripe_payment_intent_id FROM payments")
+        .await;
+    let body = json!({ "id": "evt_refund", "object": "event", "type": "charge.refunded", "created": 1_790_000_000,
+        "data": { "object": { "id": "ch_1", "object": "charge", "payment_intent": intent, "refunded": true } } })
+    .to_string();
+    assert!(app.webhook(&body, None).await.status().is_success());
+    assert_eq!(commissions(&app).await[0].2, "rejected");
+    assert_eq!(
+        app.scalar_text("SELECT note FROM commissions").await,
+        "The payment was refunded"
+    );
+    app.log_out().await;
+    app.log_in("rosie@example.com", PASSWORD).await;
+    let (_, html) = app.page("/partner/dashboard").await;
+    assert_eq!(testid_text(&html, "pending-total"), "$0.00");
+    assert_eq!(testid_text(&html, "rejected-total"), "$3.77");
 }

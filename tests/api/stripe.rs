@@ -244,3 +244,42 @@ async fn payment_service_failures_save_nothing_and_a_retry_works() {
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
 }
+
+#[tokio::test]
+async fn a_declined_card_can_be_retried_on_the_same_payment_intent() {
+    let stripe = FakeStripe::start();
+    let app = spawn_with_stripe(&stripe).await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let order = app.place_order(&[]).await;
+    app.pay(order).await;
+    let intent = app
+        .scalar_text("SELECT stripe_payment_intent_id FROM payments")
+        .await;
+    let failed = event(
+        "evt_declined",
+        "payment_intent.payment_failed",
+        json!({ "id": intent, "object": "payment_intent", "amount": 7535, "currency": "usd" }),
+    );
+    assert!(app.webhook(&failed, None).await.status().is_success());
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payments").await,
+        "failed"
+    );
+
+    // The checkout still offers the card form for the same PaymentIntent, and nothing new is made.
+    let (_, html) = app.page(&format!("/checkout/{order}")).await;
+    let secret = client_secret(&html).expect("card form after a decline");
+    assert!(secret.starts_with(&intent));
+    app.pay(order).await;
+    assert_eq!(stripe.calls("POST", "/v1/payment_intents").len(), 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
+
+    let succeeded = event(
+        "evt_retry_ok",
+        "payment_intent.succeeded",
+        json!({ "id": intent, "object": "payment_intent", "amount": 7535, "amount_received": 7535, "currency": "usd" }),
+    );
+    assert!(app.webhook(&succeeded, None).await.status().is_success());
+    assert_eq!(app.paid_count(order).await, 1);
+    assert_eq!(app.delivery_count(order).await, 1);
+}

@@ -203,27 +203,25 @@ pub async fn approve(
     now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
     let mut tx = pool.begin().await?;
-    // Every partner whose numbers change, in the same transaction as the change.
-    sqlx::query(
-        "UPDATE partners SET stats_version = stats_version + 1 WHERE id IN (
-            SELECT partner_id FROM commissions
-            WHERE status = 'pending' AND ($1 IS NULL OR id = $1) AND ($2 IS NULL OR partner_id = $2))",
-    )
-    .bind(id)
-    .bind(filter.partner_id)
-    .execute(&mut *tx)
-    .await?;
-    let done = sqlx::query(
+    let changed: Vec<i64> = sqlx::query_scalar(
         "UPDATE commissions SET status = 'approved', updated_at = $3
-         WHERE status = 'pending' AND ($1 IS NULL OR id = $1) AND ($2 IS NULL OR partner_id = $2)",
+         WHERE status = 'pending' AND ($1 IS NULL OR id = $1) AND ($2 IS NULL OR partner_id = $2)
+         RETURNING partner_id",
     )
     .bind(id)
     .bind(filter.partner_id)
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    // Exactly the partners whose numbers changed, in the same transaction as the change.
+    let mut partners = changed.clone();
+    partners.sort_unstable();
+    partners.dedup();
+    for partner in partners {
+        super::partners::bump_stats(&mut tx, partner).await?;
+    }
     tx.commit().await?;
-    Ok(done.rows_affected())
+    Ok(changed.len() as u64)
 }
 
 /// `pending` → `rejected` with the admin's reason.

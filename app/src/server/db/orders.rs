@@ -185,6 +185,26 @@ pub async fn set_discount(
     Ok(done.rows_affected() == 1)
 }
 
+/// Another order of the user's that carries a discount and whose payment has started (an open or
+/// settled payment, or a subscription): the first-order discount is already spoken for.
+pub async fn other_discounted_order_in_payment(
+    conn: &mut DbConn,
+    user_id: i64,
+    order_id: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT o.id FROM orders o
+         WHERE o.user_id = $1 AND o.id <> $2 AND o.discount_cents > 0
+           AND (o.stripe_subscription_id IS NOT NULL
+                OR EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status IN ('pending', 'succeeded')))
+         ORDER BY o.id LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(order_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// A row of the admin orders table (with the customer's name and email).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AdminRow {

@@ -76,13 +76,14 @@ pub async fn find_by_invoice(
     .await
 }
 
-/// The order's open (pending) one-off payment, so paying twice reuses one PaymentIntent.
+/// The order's open one-off payment, so paying twice reuses one PaymentIntent. A declined one
+/// (`failed`) is still open: Stripe lets the customer retry the same PaymentIntent with another card.
 pub async fn find_pending_intent_for_order(
     pool: &Pool,
     order_id: i64,
 ) -> sqlx::Result<Option<PaymentRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE order_id = $1 AND status = 'pending' AND stripe_payment_intent_id IS NOT NULL
+        "SELECT {COLUMNS} FROM payments WHERE order_id = $1 AND status IN ('pending', 'failed') AND stripe_payment_intent_id IS NOT NULL
          ORDER BY id DESC LIMIT 1"
     ))
     .bind(order_id)

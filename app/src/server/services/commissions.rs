@@ -106,6 +106,26 @@ pub async fn on_payment_succeeded(
     Ok(rewards)
 }
 
+/// Rejects the payment's referral commission if it is still pending; returns whether it did.
+pub async fn reject_for_refund(
+    conn: &mut DbConn,
+    payment_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let partner: Option<i64> = sqlx::query_scalar(
+        "UPDATE commissions SET status = 'rejected', note = 'The payment was refunded', updated_at = $2
+         WHERE payment_id = $1 AND status = 'pending' RETURNING partner_id",
+    )
+    .bind(payment_id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(partner) = partner {
+        partners::bump_stats(conn, partner).await?;
+    }
+    Ok(partner.is_some())
+}
+
 /// One page of commissions matching `filter`.
 pub async fn page(
     state: &AppState,

@@ -17,6 +17,7 @@ use chrono::Utc;
 async fn validate(
     conn: &mut DbConn,
     user: &CurrentUser,
+    order_id: i64,
     raw: &str,
 ) -> Result<partners::CodeRow, AppError> {
     let shown = raw.trim().to_uppercase();
@@ -66,12 +67,19 @@ async fn validate(
             "Discount codes are for a first order, and your account already has a paid order.",
         ));
     }
+    // The first-order discount is given once: not also on another order whose payment has started.
+    if let Some(other) = orders::other_discounted_order_in_payment(conn, user.id, order_id).await? {
+        return Err(AppError::field(
+            "code",
+            format!("Your first-order discount is already on order #{other}, which is being paid."),
+        ));
+    }
     Ok(row)
 }
 
 pub async fn check(state: &AppState, user: &CurrentUser, raw: &str) -> Result<CodeCheck, AppError> {
     let mut conn = state.db.acquire().await?;
-    let row = validate(&mut conn, user, raw).await?;
+    let row = validate(&mut conn, user, 0, raw).await?;
     Ok(CodeCheck {
         code: row.code.to_uppercase(),
         business_name: row.business_name,
@@ -109,7 +117,7 @@ pub async fn apply(
 ) -> Result<(), AppError> {
     let order = unpaid_order(state, user, order_id).await?;
     let mut tx = state.db.begin().await?;
-    let code = validate(&mut tx, user, raw).await?;
+    let code = validate(&mut tx, user, order.id, raw).await?;
     if order.discount_code_id == Some(code.id) {
         return Ok(());
     }
@@ -149,8 +157,11 @@ pub async fn recheck_before_payment(
     let Some(code) = partners::find_code_by_id(&mut conn, code_id).await? else {
         return Ok(());
     };
-    if let Err(AppError::Invalid(errors)) = validate(&mut conn, user, &code.code).await {
-        orders::set_discount(&mut conn, order.id, None, 0, Utc::now()).await?;
+    if let Err(AppError::Invalid(errors)) = validate(&mut conn, user, order.id, &code.code).await {
+        if !orders::set_discount(&mut conn, order.id, None, 0, Utc::now()).await? {
+            // Payment already started with this amount; it stands (the caller does not recheck then).
+            return Ok(());
+        }
         let why = errors
             .first()
             .map(|e| e.message.clone())

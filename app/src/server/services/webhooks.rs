@@ -293,6 +293,9 @@ async fn charge_refunded(
     if !is_invoice || payments::count_succeeded_for_order(conn, payment.order_id).await? == 0 {
         orders::mark_refunded(conn, payment.order_id, now).await?;
     }
+    // A refunded payment earns nothing: its commission is rejected if still pending (an approved
+    // or paid one is left for an admin to see on the partner's page).
+    commissions::reject_for_refund(conn, payment.id, now).await?;
     Ok(Outcome::Processed(format!(
         "payment {} refunded; {cancelled} deliveries cancelled",
         payment.id

@@ -8,22 +8,12 @@
 #[path = "../tests/api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+mod support;
 
 use futures::StreamExt as _;
 use helpers::{PASSWORD, TestApp, browser, form_body};
 use std::time::{Duration, Instant};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
+use support::{env_usize, percentile};
 
 fn report(name: &str, latencies: &mut [Duration], elapsed: Duration, concurrency: usize) {
     latencies.sort();

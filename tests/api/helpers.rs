@@ -445,3 +445,9 @@ fn tracing_init() -> Result<(), ()> {
         Ok(())
     }
 }
+
+/// A Stripe event envelope around `object`, as Stripe posts it to the webhook.
+pub fn event(id: &str, kind: &str, object: serde_json::Value) -> String {
+    serde_json::json!({ "id": id, "object": "event", "type": kind, "created": 1_790_000_000, "data": { "object": object } })
+        .to_string()
+}

@@ -3,7 +3,9 @@
 //! tests; the rest cover every rule that guards money.
 
 use crate::fake_stripe::FakeStripe;
-use crate::helpers::{PASSWORD, TestApp, WEBHOOK_SECRET, browser, location_path, testid_text};
+use crate::helpers::{
+    PASSWORD, TestApp, WEBHOOK_SECRET, browser, event, location_path, testid_text,
+};
 use serde_json::json;
 
 /// Registers a referral partner through the no-JS form; returns the partner's code (upper case).
@@ -66,6 +68,28 @@ async fn referred_subscription(app: &TestApp, budget: &str) -> i64 {
         .await;
     apply(app, order, &code).await;
     order
+}
+
+/// [`referred_subscription`] whose Stripe subscription `sub_1` exists but has no paid invoice yet
+/// (as if the card were still being entered).
+async fn started_subscription(app: &TestApp, budget: &str) -> i64 {
+    let order = referred_subscription(app, budget).await;
+    app::server::db::orders::set_subscription(
+        &app.pool,
+        order,
+        "cus_1",
+        "sub_1",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    order
+}
+
+/// An invoice of subscription `sub_1` in the 2025 shape.
+fn invoice(id: &str, amount: i64) -> serde_json::Value {
+    json!({ "id": id, "object": "invoice", "amount_paid": amount, "currency": "usd",
+        "parent": { "type": "subscription_details", "subscription_details": { "subscription": "sub_1" } } })
 }
 
 async fn apply(app: &TestApp, order: i64, code: &str) -> (String, String) {
@@ -476,25 +500,9 @@ async fn applying_twice_or_another_code_is_sensible_and_the_referrer_never_chang
 #[tokio::test]
 async fn the_same_webhook_twice_or_concurrently_makes_one_commission() {
     let app = TestApp::spawn().await;
-    let order = referred_subscription(&app, "80").await;
-    // Start the subscription without paying (as if the card were still being entered).
-    app::server::db::orders::set_subscription(
-        &app.pool,
-        order,
-        "cus_1",
-        "sub_1",
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    let invoice = json!({ "id": "in_1", "object": "invoice", "amount_paid": 7500, "currency": "usd",
-        "parent": { "type": "subscription_details", "subscription_details": { "subscription": "sub_1" } } });
-    let body = json!({ "id": "evt_1", "object": "event", "type": "invoice.payment_succeeded", "created": 1_790_000_000,
-        "data": { "object": invoice } }).to_string();
-    let paid =
-        json!({ "id": "evt_2", "object": "event", "type": "invoice.paid", "created": 1_790_000_000,
-        "data": { "object": invoice } })
-        .to_string();
+    let order = started_subscription(&app, "80").await;
+    let body = event("evt_1", "invoice.payment_succeeded", invoice("in_1", 7500));
+    let paid = event("evt_2", "invoice.paid", invoice("in_1", 7500));
     let mut deliveries = Vec::new();
     for _ in 0..10 {
         deliveries.push(app.webhook(&body, None));
@@ -678,22 +686,14 @@ async fn admins_approve_suspend_and_review_commissions() {
 #[tokio::test]
 async fn invoices_settling_at_once_keep_every_delivery_and_only_three_commissions() {
     let app = TestApp::spawn().await;
-    let order = referred_subscription(&app, "80").await;
-    app::server::db::orders::set_subscription(
-        &app.pool,
-        order,
-        "cus_1",
-        "sub_1",
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
+    let order = started_subscription(&app, "80").await;
     let bodies: Vec<String> = (1..=6)
         .map(|i| {
-            json!({ "id": format!("evt_{i}"), "object": "event", "type": "invoice.payment_succeeded", "created": 1_790_000_000,
-                "data": { "object": { "id": format!("in_{i}"), "object": "invoice", "amount_paid": 8000, "currency": "usd",
-                    "parent": { "type": "subscription_details", "subscription_details": { "subscription": "sub_1" } } } } })
-            .to_string()
+            event(
+                &format!("evt_{i}"),
+                "invoice.payment_succeeded",
+                invoice(&format!("in_{i}"), 8000),
+            )
         })
         .collect();
     let deliveries = bodies.iter().map(|b| app.webhook(b, None));
@@ -764,9 +764,11 @@ async fn a_refund_takes_back_the_pending_commission() {
     let intent = app
         .scalar_text("SELECT stripe_payment_intent_id FROM payments")
         .await;
-    let body = json!({ "id": "evt_refund", "object": "event", "type": "charge.refunded", "created": 1_790_000_000,
-        "data": { "object": { "id": "ch_1", "object": "charge", "payment_intent": intent, "refunded": true } } })
-    .to_string();
+    let body = event(
+        "evt_refund",
+        "charge.refunded",
+        json!({ "id": "ch_1", "object": "charge", "payment_intent": intent, "refunded": true }),
+    );
     assert!(app.webhook(&body, None).await.status().is_success());
     assert_eq!(commissions(&app).await[0].2, "rejected");
     assert_eq!(

@@ -1,7 +1,7 @@
 //! The real payment path: the async-stripe gateway against the local fake Stripe server.
 
 use crate::fake_stripe::{Failure, FakeStripe};
-use crate::helpers::{TestApp, WEBHOOK_SECRET, testid_text};
+use crate::helpers::{TestApp, WEBHOOK_SECRET, event, testid_text};
 use serde_json::json;
 
 const SECRET_KEY: &str = "sk_test_fake_integration";
@@ -16,10 +16,6 @@ async fn spawn_with_stripe(stripe: &FakeStripe) -> TestApp {
         ("STRIPE_TIMEOUT_SECS", "1"),
     ])
     .await
-}
-
-fn event(id: &str, kind: &str, object: serde_json::Value) -> String {
-    json!({ "id": id, "object": "event", "type": kind, "created": 1_790_000_000, "data": { "object": object } }).to_string()
 }
 
 /// The `data-secret` the checkout page hands to Stripe.js.

@@ -1,14 +1,10 @@
 //! Stripe webhooks as Stripe delivers them: signed, repeated, concurrent and out of order.
 
-use crate::helpers::{TestApp, WEBHOOK_SECRET};
+use crate::helpers::{TestApp, WEBHOOK_SECRET, event};
 use app::server::db::payments;
 use app::server::stripe::signature::sign;
 use reqwest::StatusCode;
 use serde_json::json;
-
-fn event(id: &str, kind: &str, object: serde_json::Value) -> String {
-    json!({ "id": id, "object": "event", "type": kind, "created": 1_790_000_000, "data": { "object": object } }).to_string()
-}
 
 fn intent_succeeded(event_id: &str, intent: &str, amount: i64) -> String {
     event(

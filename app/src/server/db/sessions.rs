@@ -25,31 +25,38 @@ pub async fn create(
     Ok(secret)
 }
 
+/// The user columns a [`CurrentUser`] is made of (with the partner id, if any).
+const USER_SELECT: &str = "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, p.id
+     FROM users u LEFT JOIN partners p ON p.user_id = u.id";
+
+type UserTuple = (i64, String, String, String, bool, Option<i64>);
+
+fn current_user(row: UserTuple, session_digest: &str) -> CurrentUser {
+    let (id, email, first_name, last_name, is_admin, partner_id) = row;
+    CurrentUser {
+        id,
+        email,
+        first_name,
+        last_name,
+        is_admin,
+        partner_id,
+        session_digest: session_digest.to_owned(),
+    }
+}
+
 pub async fn find_user(
     pool: &Pool,
     digest: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<CurrentUser>> {
-    let row: Option<(i64, String, String, String, bool, Option<i64>)> = sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, p.id
-         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN partners p ON p.user_id = u.id
-         WHERE s.digest = $1 AND s.expires_at > $2",
-    )
+    let row: Option<UserTuple> = sqlx::query_as(&format!(
+        "{USER_SELECT} JOIN sessions s ON s.user_id = u.id WHERE s.digest = $1 AND s.expires_at > $2"
+    ))
     .bind(digest)
     .bind(now)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(
-        |(id, email, first_name, last_name, is_admin, partner_id)| CurrentUser {
-            id,
-            email,
-            first_name,
-            last_name,
-            is_admin,
-            partner_id,
-            session_digest: digest.to_owned(),
-        },
-    ))
+    Ok(row.map(|row| current_user(row, digest)))
 }
 
 pub async fn delete(pool: &Pool, digest: &str) -> sqlx::Result<()> {
@@ -71,22 +78,9 @@ pub async fn delete_expired(pool: &Pool, now: DateTime<Utc>) -> sqlx::Result<u64
 
 /// The user as a request would see them (for operator commands that act on a user's behalf).
 pub async fn find_user_by_email(pool: &Pool, email: &str) -> sqlx::Result<Option<CurrentUser>> {
-    let row: Option<(i64, String, String, String, bool, Option<i64>)> = sqlx::query_as(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, p.id
-         FROM users u LEFT JOIN partners p ON p.user_id = u.id WHERE u.email = $1",
-    )
-    .bind(email)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(
-        |(id, email, first_name, last_name, is_admin, partner_id)| CurrentUser {
-            id,
-            email,
-            first_name,
-            last_name,
-            is_admin,
-            partner_id,
-            session_digest: String::new(),
-        },
-    ))
+    let row: Option<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} WHERE u.email = $1"))
+        .bind(email)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|row| current_user(row, "")))
 }

@@ -44,6 +44,7 @@ async fn main() {
             amount_cents: 4 * 7535,
             currency: "USD",
             status: "pending",
+            review: None,
         };
         payments::insert(&mut conn, &pending, chrono::Utc::now())
             .await

@@ -45,6 +45,8 @@ pub struct Config {
     pub stripe_api_base: Option<String>,
     /// Longest wait for one Stripe API call before the customer is told to try again.
     pub stripe_timeout: std::time::Duration,
+    /// How often the in-process maintenance pass runs (expired sessions, unconfirmed cancellations).
+    pub maintenance_interval: std::time::Duration,
     /// `None` with the simulator: a random secret is made at start-up.
     pub webhook_secret: Option<Secret>,
     pub order_rules: app::domain::order::OrderRules,
@@ -271,6 +273,21 @@ impl Config {
             None => std::time::Duration::from_secs(20),
         };
 
+        let maintenance_interval = match var("MAINTENANCE_INTERVAL_SECS") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=86_400).contains(s))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| {
+                    bad(
+                        "MAINTENANCE_INTERVAL_SECS",
+                        format!("{v:?} is not a number of seconds from 1 to 86400"),
+                    )
+                })?,
+            None => std::time::Duration::from_secs(300),
+        };
+
         let smtp_url = match var("SMTP_URL") {
             Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(Secret(v)),
             Some(_) => {
@@ -299,6 +316,7 @@ impl Config {
             stripe,
             stripe_api_base,
             stripe_timeout,
+            maintenance_interval,
             webhook_secret,
             order_rules,
             smtp_url,

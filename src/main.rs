@@ -187,6 +187,7 @@ fn read_new_password() -> anyhow::Result<String> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let state = http::build_state(&config).await?;
+    let _maintenance = http::spawn_maintenance(state.clone(), config.maintenance_interval);
     let router = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await

@@ -10,21 +10,22 @@
 //!   read from raw JSON elsewhere and accept both that shape and the 2025 one.
 
 use app::server::ports::{
-    CreatedPaymentIntent, CreatedSubscription, GatewayError, GatewayFuture, PaymentGateway,
-    PaymentIntentRequest, SubscriptionRequest,
+    CreatedPaymentIntent, CreatedRefund, CreatedSubscription, GatewayError, GatewayFuture,
+    PaymentGateway, PaymentIntentRequest, SubscriptionRequest,
 };
 use std::collections::HashMap;
 use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 use stripe::{
-    Client, Coupon, CouponDuration, CreateCoupon, CreateCustomer, CreatePaymentIntent,
-    CreatePaymentIntentAutomaticPaymentMethods, CreateProduct, CreateSubscription,
-    CreateSubscriptionItems, CreateSubscriptionPaymentSettings,
+    CancelSubscription, Client, Coupon, CouponDuration, CreateCoupon, CreateCustomer,
+    CreatePaymentIntent, CreatePaymentIntentAutomaticPaymentMethods, CreateProduct, CreateRefund,
+    CreateSubscription, CreateSubscriptionItems, CreateSubscriptionPaymentSettings,
     CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod, Currency, Customer, ErrorType,
-    Expandable, PaymentIntent, PaymentIntentId, Product, RequestStrategy, StripeError,
-    Subscription, SubscriptionId, SubscriptionInterval, SubscriptionPaymentBehavior,
-    SubscriptionPriceData, SubscriptionPriceDataRecurring,
+    Expandable, Invoice, InvoiceId, PaymentIntent, PaymentIntentId, Product, Refund,
+    RequestStrategy, StripeError, Subscription, SubscriptionId, SubscriptionInterval,
+    SubscriptionPaymentBehavior, SubscriptionPriceData, SubscriptionPriceDataRecurring,
+    SubscriptionStatus,
 };
 
 pub struct StripeGateway {
@@ -277,6 +278,90 @@ impl PaymentGateway for StripeGateway {
                 )
                 .await?;
             Ok(first_invoice_secret(&subscription))
+        })
+    }
+
+    fn refund_payment(
+        &self,
+        intent_id: &str,
+        idempotency_key: String,
+    ) -> GatewayFuture<'_, CreatedRefund> {
+        let id = PaymentIntentId::from_str(intent_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("PaymentIntent id: {e}")))?;
+            let mut params = CreateRefund::new();
+            params.payment_intent = Some(id);
+            let refund = self
+                .call(
+                    "create Refund",
+                    Refund::create(&self.idempotent(idempotency_key), params),
+                )
+                .await?;
+            let charge_id = refund
+                .charge
+                .as_ref()
+                .map(|c| c.id().to_string())
+                .unwrap_or_else(|| refund.id.to_string());
+            Ok(CreatedRefund { charge_id })
+        })
+    }
+
+    fn cancel_subscription(&self, subscription_id: &str) -> GatewayFuture<'_, ()> {
+        let id = SubscriptionId::from_str(subscription_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("Subscription id: {e}")))?;
+            let cancelled = self
+                .call(
+                    "cancel Subscription",
+                    Subscription::cancel(&self.client, &id, CancelSubscription::default()),
+                )
+                .await;
+            match cancelled {
+                Ok(_) => Ok(()),
+                // Stripe refuses to cancel a subscription twice: if it has ended, that is success.
+                Err(GatewayError::Rejected(reason)) => {
+                    let current = self
+                        .call(
+                            "retrieve Subscription",
+                            Subscription::retrieve(&self.client, &id, &[]),
+                        )
+                        .await?;
+                    if current.status == SubscriptionStatus::Canceled {
+                        Ok(())
+                    } else {
+                        Err(GatewayError::Rejected(reason))
+                    }
+                }
+                Err(other) => Err(other),
+            }
+        })
+    }
+
+    fn invoice_payment_intent(&self, invoice_id: &str) -> GatewayFuture<'_, Option<String>> {
+        let id = InvoiceId::from_str(invoice_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("Invoice id: {e}")))?;
+            let invoice = self
+                .call(
+                    "retrieve Invoice",
+                    Invoice::retrieve(&self.client, &id, &[]),
+                )
+                .await?;
+            Ok(invoice.payment_intent.map(|pi| pi.id().to_string()))
+        })
+    }
+
+    fn payment_intent_invoice(&self, intent_id: &str) -> GatewayFuture<'_, Option<String>> {
+        let id = PaymentIntentId::from_str(intent_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("PaymentIntent id: {e}")))?;
+            let intent = self
+                .call(
+                    "retrieve PaymentIntent",
+                    PaymentIntent::retrieve(&self.client, &id, &[]),
+                )
+                .await?;
+            Ok(intent.invoice.map(|invoice| invoice.id().to_string()))
         })
     }
 }

@@ -166,6 +166,22 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// Runs the maintenance pass every `every` for as long as the server runs (the returned task stops
+/// with the runtime). Each pass is idempotent, so several instances may run it at once.
+pub fn spawn_maintenance(
+    state: AppState,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            app::server::services::maintenance::run_once(&state, chrono::Utc::now()).await;
+        }
+    })
+}
+
 /// Serves until `shutdown` resolves, finishing in-flight requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,

@@ -219,7 +219,28 @@ async fn handle(
         ("POST", ["products"]) => Some(create_product(&mut state, &recorded)),
         ("POST", ["coupons"]) => Some(create_coupon(&mut state, &recorded)),
         ("POST", ["subscriptions"]) => Some(create_subscription(&mut state, &recorded)),
-        ("GET", ["payment_intents" | "subscriptions", id]) => state.objects.get(*id).cloned(),
+        ("GET", ["payment_intents" | "subscriptions" | "invoices", id]) => {
+            state.objects.get(*id).cloned()
+        }
+        ("POST", ["refunds"]) => create_refund(&mut state, &recorded),
+        ("DELETE", ["subscriptions", id]) => {
+            let id = (*id).to_owned();
+            match state.objects.get_mut(&id) {
+                // Like Stripe: a subscription that has ended cannot be cancelled again.
+                Some(sub) if sub["status"] == "canceled" => {
+                    return stripe_error(
+                        StatusCode::BAD_REQUEST,
+                        json!({ "type": "invalid_request_error",
+                                "message": format!("No such subscription: '{id}' (it is canceled)") }),
+                    );
+                }
+                Some(sub) => {
+                    sub["status"] = json!("canceled");
+                    Some(sub.clone())
+                }
+                None => None,
+            }
+        }
         _ => None,
     };
     match reply {
@@ -234,6 +255,39 @@ async fn handle(
             json!({ "type": "invalid_request_error", "code": "resource_missing",
                     "message": format!("No such resource: {}", recorded.path) }),
         ),
+    }
+}
+
+/// A full refund of a PaymentIntent: a refund object naming a charge of that PaymentIntent.
+fn create_refund(state: &mut State, request: &Recorded) -> Option<Value> {
+    let intent_id = request.field("payment_intent")?.to_owned();
+    let amount = state.objects.get(&intent_id)?["amount"].as_i64()?;
+    let charge = format!("ch_for_{intent_id}");
+    let id = new_id(state, "re");
+    let mut refund = example(
+        "refund",
+        &[
+            "object",
+            "created",
+            "balance_transaction",
+            "reason",
+            "receipt_number",
+        ],
+    );
+    refund.insert("id".into(), json!(id));
+    refund.insert("amount".into(), json!(amount));
+    refund.insert("charge".into(), json!(charge));
+    refund.insert("currency".into(), json!("usd"));
+    refund.insert("payment_intent".into(), json!(intent_id));
+    refund.insert("status".into(), json!("succeeded"));
+    refund.insert("metadata".into(), json!({}));
+    Some(Value::Object(refund))
+}
+
+impl FakeStripe {
+    /// An object as the fake server holds it now (tests check what a call changed).
+    pub fn object(&self, id: &str) -> Option<Value> {
+        self.state.lock().unwrap().objects.get(id).cloned()
     }
 }
 
@@ -420,6 +474,16 @@ fn create_subscription(state: &mut State, request: &Recorded) -> Value {
             pi["id"].clone()
         },
     );
+    // Stored unexpanded, as a later GET /v1/invoices/{id} answers it; the PaymentIntent names it.
+    let mut stored = invoice.clone();
+    stored.insert("payment_intent".into(), pi["id"].clone());
+    let pi_id = pi["id"].as_str().unwrap_or_default().to_owned();
+    if let Some(stored_pi) = state.objects.get_mut(&pi_id) {
+        stored_pi["invoice"] = json!(invoice_id);
+    }
+    state
+        .objects
+        .insert(invoice_id.clone(), Value::Object(stored));
     let mut subscription = example(
         "subscription",
         &[

@@ -166,6 +166,11 @@ impl TestApp {
                         return;
                     }
                 };
+                // As `futureflower serve` does.
+                let _maintenance = futureflower::http::spawn_maintenance(
+                    state.clone(),
+                    config.maintenance_interval,
+                );
                 let router = futureflower::http::router(state, &config);
                 let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
                 let _ = ready_tx.send(Ok(()));

@@ -9,6 +9,7 @@ mod admin;
 mod cli;
 mod fake_stripe;
 mod helpers;
+mod money;
 mod orders;
 mod partners;
 mod security;

@@ -72,7 +72,7 @@ async fn card_checkout_makes_one_payment_intent_and_stripes_webhook_pays_it() {
     assert_eq!(request.field("receipt_email"), Some("ann@example.com"));
     assert_eq!(
         request.idempotency_key.as_deref(),
-        Some(format!("order-{order}-payment").as_str())
+        Some(format!("order-{order}-payment-7535-0").as_str())
     );
     assert_eq!(
         request.authorization.as_deref(),
@@ -143,7 +143,7 @@ async fn card_subscription_makes_customer_product_and_subscription_once() {
     app.pay(order).await;
     let (_, html) = app.page(&format!("/checkout/{order}")).await;
     let secret = client_secret(&html).expect("card form for the first invoice");
-    let key = format!("order-{order}-subscription");
+    let key = format!("order-{order}-subscription-6000-0");
 
     let customers = stripe.calls("POST", "/v1/customers");
     assert_eq!(customers.len(), 1);
@@ -234,9 +234,8 @@ async fn payment_service_failures_save_nothing_and_a_retry_works() {
     let attempts = stripe.calls("POST", "/v1/payment_intents");
     assert_eq!(attempts.len(), 4);
     assert!(
-        attempts.iter().all(
-            |a| a.idempotency_key.as_deref() == Some(format!("order-{order}-payment").as_str())
-        )
+        attempts.iter().all(|a| a.idempotency_key.as_deref()
+            == Some(format!("order-{order}-payment-7535-0").as_str()))
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
 }

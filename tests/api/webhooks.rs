@@ -35,6 +35,7 @@ async fn pending_order(app: &TestApp, intent: &str) -> i64 {
         amount_cents: 4 * 7535,
         currency: "USD",
         status: "pending",
+        review: None,
     };
     payments::insert(&mut conn, &pending, chrono::Utc::now())
         .await

@@ -39,11 +39,13 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     context::respond(
         async {
             let state = context::app_state()?;
-            let who = email.trim().to_lowercase();
-            state
-                .limits
-                .login
-                .check(&format!("{}|{who}", context::client_key()))?;
+            // Per address across emails (one guesser, many accounts) and per account across
+            // addresses (many guessers, one account). A malformed email is refused before any
+            // password check, so it needs no account bucket.
+            state.limits.login_per_ip.check(&context::client_key())?;
+            if let Ok(account) = crate::domain::account::normalize_email(&email) {
+                state.limits.login_per_account.check(&account)?;
+            }
             let user = accounts::authenticate(&state, &email, &password).await?;
             context::start_session(&state, user.id).await?;
             let home = if user.is_admin { "/admin" } else { "/account" };

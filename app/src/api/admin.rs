@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct AdminOverview {
     pub customers: i64,
     pub admins: i64,
+    /// Payments whose amount or currency differs from what we asked, waiting for a decision.
+    pub payments_to_review: i64,
     pub signups_last_7_days: i64,
     pub recent_users: Vec<UserRow>,
 }
@@ -59,6 +61,8 @@ pub struct AdminOrderDetail {
     pub customer: String,
     pub is_subscription: bool,
     pub test_mode: bool,
+    /// Commissions already paid on this order's refunded or disputed payments: to recover.
+    pub to_recover: Vec<crate::api::partners::CommissionLine>,
 }
 
 #[server(endpoint = "admin/orders")]
@@ -99,6 +103,40 @@ pub async fn simulate_next_invoice(order_id: i64) -> Result<String, AppError> {
             let state = context::app_state()?;
             context::require_admin()?;
             orders::simulate_next_invoice(&state, order_id).await
+        }
+        .await,
+    )
+}
+
+/// Decides a payment under review: `decision` is `accept` (schedule the order as paid) or `refund`
+/// (refund it in full at the payment service). Returns what was done, for the admin.
+#[server(endpoint = "admin/payment/review")]
+pub async fn review_payment(payment_id: i64, decision: String) -> Result<String, AppError> {
+    use crate::server::{context, services::reviews};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            match decision.as_str() {
+                "accept" => reviews::accept(&state, payment_id).await,
+                "refund" => reviews::refund(&state, payment_id).await,
+                _ => Err(AppError::field("decision", "Choose accept or refund.")),
+            }
+        }
+        .await,
+    )
+}
+
+/// Cancels a customer's subscription (at the payment service too). Deliveries already paid for stay.
+#[server(endpoint = "admin/order/cancel")]
+pub async fn admin_cancel_subscription(order_id: i64) -> Result<String, AppError> {
+    use crate::server::{context, services::subscriptions};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            subscriptions::cancel_by_admin(&state, order_id).await?;
+            Ok(format!("Subscription of order #{order_id} cancelled."))
         }
         .await,
     )

@@ -27,8 +27,9 @@ pub enum AppError {
         "Something went wrong on our side. Please try again; if it keeps happening, quote reference {reference}."
     )]
     Internal { reference: String },
-    /// The request itself could not be read (a malformed form post, a dropped connection).
-    #[error("Your request could not be processed: {0}")]
+    /// The request itself could not be read (a malformed form post, a dropped connection). The
+    /// text is ours, never a parser's or the framework's (those are logged with a reference).
+    #[error("{0}")]
     Request(String),
 }
 
@@ -69,12 +70,37 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // A form field missing or of the wrong type: say so instead of "internal error".
-            ServerFnErrorErr::Args(detail) => Self::Request(detail),
+            // Lost on the way: nothing the server could log.
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Request(
-                "the server could not be reached. Check your connection and try again.".into(),
+                "The server could not be reached. Check your connection and try again.".into(),
             ),
-            other => Self::Request(other.to_string()),
+            // A form field missing or of the wrong type, or anything else the framework reports:
+            // the detail (a parser's words, a type name) is logged, never shown.
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                let reference = report(&format!("unreadable arguments: {detail}"));
+                Self::Request(format!(
+                    "This form was sent incomplete or in an unexpected format. Reload the page and try again{reference}."
+                ))
+            }
+            other => {
+                let reference = report(&other.to_string());
+                Self::Request(format!(
+                    "Your request could not be processed. Reload the page and try again{reference}."
+                ))
+            }
         }
     }
+}
+
+/// Logs what the framework reported (on the server, with the request's reference) and returns
+/// ", quoting reference …" for the user's message, or "" in the browser, which has no log.
+#[cfg(feature = "ssr")]
+fn report(detail: &str) -> String {
+    let reference = crate::server::error::log_request_error(detail);
+    format!("; if it keeps happening, quote reference {reference}")
+}
+
+#[cfg(not(feature = "ssr"))]
+fn report(_detail: &str) -> String {
+    String::new()
 }

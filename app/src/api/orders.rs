@@ -64,9 +64,17 @@ pub struct CardPayment {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentLine {
+    pub id: i64,
     pub date: String,
     pub amount: String,
+    /// For people ("Paid", "Under review").
     pub status: String,
+    /// `pending`, `succeeded`, `failed`, `refunded` or `needs_review`.
+    pub status_code: String,
+    /// Refunds and lost disputes of this payment, one line each.
+    pub reversals: Vec<String>,
+    /// Admins only: why the payment waits for a decision.
+    pub review: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +92,10 @@ pub struct OrderSummary {
     pub upcoming: Vec<String>,
     pub scheduled_count: usize,
     pub delivered_count: usize,
+    /// A running subscription its customer (or an admin) may stop.
+    pub cancellable: bool,
+    /// The subscription was stopped here but the payment service has not confirmed it yet.
+    pub gateway_cancel_pending: bool,
 }
 
 #[server(endpoint = "orders/form-options")]
@@ -197,6 +209,23 @@ pub async fn get_my_orders() -> Result<Vec<OrderSummary>, AppError> {
             let state = context::app_state()?;
             let user = context::require_user()?;
             orders::mine(&state, &user).await
+        }
+        .await,
+    )
+}
+
+/// The customer stops their subscription (at the payment service too). Deliveries already paid for
+/// still arrive.
+#[server(endpoint = "orders/cancel")]
+pub async fn cancel_subscription(order_id: i64) -> Result<(), AppError> {
+    use crate::server::{context, services::subscriptions};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_user()?;
+            subscriptions::cancel_by_customer(&state, &user, order_id).await?;
+            leptos_axum::redirect(&format!("/orders?cancelled={order_id}"));
+            Ok(())
         }
         .await,
     )

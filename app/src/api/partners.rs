@@ -129,6 +129,7 @@ pub async fn check_discount_code(code: String) -> Result<CodeCheck, AppError> {
         async {
             let state = context::app_state()?;
             let user = context::require_user()?;
+            context::limit_code_attempts(&state, &user)?;
             discounts::check(&state, &user, &code).await
         }
         .await,
@@ -143,6 +144,7 @@ pub async fn apply_discount_code(order_id: i64, code: String) -> Result<(), AppE
         async {
             let state = context::app_state()?;
             let user = context::require_user()?;
+            context::limit_code_attempts(&state, &user)?;
             discounts::apply(&state, &user, order_id, &code).await?;
             leptos_axum::redirect(&format!("/checkout/{order_id}"));
             Ok(())

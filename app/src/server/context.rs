@@ -130,6 +130,12 @@ pub fn client_key() -> String {
         .map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string())
 }
 
+/// Counts one discount-code check or application, per user and per client address.
+pub fn limit_code_attempts(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
+    state.limits.code_per_ip.check(&client_key())?;
+    state.limits.code_per_user.check(&user.id.to_string())
+}
+
 /// Where to send the user after a form: only a path on this site, never `//evil.example` or a URL.
 pub fn safe_next(next: Option<&str>, default: &str) -> String {
     match next.map(str::trim) {

@@ -11,6 +11,14 @@ impl AppError {
     }
 }
 
+/// Logs a request the framework could not handle (unreadable server-function arguments and the
+/// like) with the request id, and returns that reference for the user's message.
+pub fn log_request_error(detail: &str) -> String {
+    let reference = super::context::request_id().unwrap_or_else(super::token::short_reference);
+    tracing::warn!(%reference, detail, "request could not be processed");
+    reference
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         Self::internal(error)

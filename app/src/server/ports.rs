@@ -59,6 +59,13 @@ pub struct CreatedSubscription {
     pub client_secret: Option<String>,
 }
 
+/// A refund the gateway made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedRefund {
+    /// The charge refunded: `charge.refunded` names the same charge, so recording both is one row.
+    pub charge_id: String,
+}
+
 pub trait PaymentGateway: Send + Sync {
     /// True for the offline simulator: checkout shows the test-mode banner and completes payments itself.
     fn is_simulator(&self) -> bool;
@@ -75,4 +82,16 @@ pub trait PaymentGateway: Send + Sync {
     fn payment_intent_secret(&self, intent_id: &str) -> GatewayFuture<'_, Option<String>>;
     /// The client secret of a subscription's first invoice, for a checkout page shown again.
     fn subscription_secret(&self, subscription_id: &str) -> GatewayFuture<'_, Option<String>>;
+    /// Refunds a PaymentIntent in full. The key makes a retried call refund once.
+    fn refund_payment(
+        &self,
+        intent_id: &str,
+        idempotency_key: String,
+    ) -> GatewayFuture<'_, CreatedRefund>;
+    /// Ends a subscription now. Idempotent: one that has already ended is not an error.
+    fn cancel_subscription(&self, subscription_id: &str) -> GatewayFuture<'_, ()>;
+    /// The PaymentIntent that paid an invoice (for invoices whose event did not name it).
+    fn invoice_payment_intent(&self, invoice_id: &str) -> GatewayFuture<'_, Option<String>>;
+    /// The invoice a PaymentIntent paid, if any (for refunds that name only the PaymentIntent).
+    fn payment_intent_invoice(&self, intent_id: &str) -> GatewayFuture<'_, Option<String>>;
 }

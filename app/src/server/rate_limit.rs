@@ -1,66 +1,103 @@
-//! Fixed-window rate limits kept in memory, per server instance.
+//! Rate limits kept in memory, per server instance (keyed GCRA buckets from `governor`).
 //!
-//! Behind a load balancer each instance counts on its own, so the effective limit is `instances ×
-//! limit`; that still stops password guessing at scale, which is what these are for.
+//! Invariants: keys are bounded in size (an IP address, or a normalised email cut to 254
+//! characters, or a user id), and idle keys are forgotten by the maintenance pass, so memory stays
+//! bounded however many distinct keys an attacker sends; checking a key never scans the map.
+//! Behind a load balancer each instance counts on its own, so the effective limit is
+//! `instances × limit`; that still stops guessing at scale, which is what these are for.
 
 use crate::api::AppError;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use std::num::NonZeroU32;
+use std::time::Duration;
 
+/// At most `burst` attempts at once per key, refilled evenly over `window`.
 pub struct RateLimiter {
-    limit: u32,
-    window: Duration,
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+    inner: DefaultKeyedRateLimiter<String>,
 }
 
+/// The longest key kept (an email address is at most 254 characters).
+const MAX_KEY_CHARS: usize = 254;
+
 impl RateLimiter {
-    pub fn new(limit: u32, window: Duration) -> Self {
+    pub fn new(burst: u32, window: Duration) -> Self {
+        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        let period = (window / burst.get()).max(Duration::from_millis(1));
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
         Self {
-            limit,
-            window,
-            windows: Mutex::new(HashMap::new()),
+            inner: DefaultKeyedRateLimiter::keyed(quota),
         }
     }
 
-    /// Counts one attempt for `key`; refuses once `limit` attempts fall within the current window.
+    /// Counts one attempt for `key`; refuses while the key's bucket is empty.
     pub fn check(&self, key: &str) -> Result<(), AppError> {
-        let now = Instant::now();
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        if entry.1 >= self.limit {
-            let retry_after = self.window.saturating_sub(now.duration_since(entry.0));
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry_after.as_secs().max(1),
-            });
-        }
-        entry.1 += 1;
-        Ok(())
+        let key: String = key.chars().take(MAX_KEY_CHARS).collect();
+        self.inner.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            AppError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+        })
+    }
+
+    /// Forgets keys whose bucket is full again (they would behave as new keys anyway).
+    pub fn forget_idle(&self) {
+        self.inner.retain_recent();
+        self.inner.shrink_to_fit();
+    }
+
+    /// How many keys are remembered (for tests and the maintenance log).
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
     }
 }
 
 /// The limits the app enforces (DESIGN §6).
 pub struct RateLimits {
-    /// Per client address and email.
-    pub login: RateLimiter,
-    /// Per client address.
+    /// Log-in attempts per client address, across every email tried from it.
+    pub login_per_ip: RateLimiter,
+    /// Log-in attempts per account (normalised email), across every address trying it.
+    pub login_per_account: RateLimiter,
+    /// Sign-ups and partner registrations per client address.
     pub signup: RateLimiter,
+    /// Discount-code checks and applications per signed-in user (codes are short and name a
+    /// partner's business, so they must not be enumerable).
+    pub code_per_user: RateLimiter,
+    /// Discount-code checks and applications per client address.
+    pub code_per_ip: RateLimiter,
+}
+
+impl RateLimits {
+    /// Forgets idle keys in every limiter (called by the maintenance pass).
+    pub fn forget_idle(&self) {
+        for limiter in [
+            &self.login_per_ip,
+            &self.login_per_account,
+            &self.signup,
+            &self.code_per_user,
+            &self.code_per_ip,
+        ] {
+            limiter.forget_idle();
+        }
+    }
 }
 
 impl Default for RateLimits {
     fn default() -> Self {
+        let minutes = |m: u64| Duration::from_secs(m * 60);
         Self {
-            login: RateLimiter::new(10, Duration::from_secs(15 * 60)),
-            signup: RateLimiter::new(20, Duration::from_secs(60 * 60)),
+            login_per_ip: RateLimiter::new(30, minutes(15)),
+            login_per_account: RateLimiter::new(10, minutes(15)),
+            signup: RateLimiter::new(20, minutes(60)),
+            code_per_user: RateLimiter::new(15, minutes(15)),
+            code_per_ip: RateLimiter::new(40, minutes(15)),
         }
     }
 }
@@ -70,21 +107,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_after_the_limit_and_per_key() {
+    fn refuses_after_the_burst_and_per_key() {
         let limiter = RateLimiter::new(2, Duration::from_secs(60));
         assert!(limiter.check("a").is_ok());
         assert!(limiter.check("a").is_ok());
-        assert!(matches!(
-            limiter.check("a"),
-            Err(AppError::RateLimited { .. })
-        ));
+        match limiter.check("a") {
+            Err(AppError::RateLimited { retry_after_secs }) => {
+                assert!((1..=30).contains(&retry_after_secs), "{retry_after_secs}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
         assert!(limiter.check("b").is_ok());
     }
 
     #[test]
-    fn window_resets() {
-        let limiter = RateLimiter::new(1, Duration::from_millis(0));
-        assert!(limiter.check("a").is_ok());
-        assert!(limiter.check("a").is_ok());
+    fn long_keys_are_cut_and_idle_keys_forgotten() {
+        let limiter = RateLimiter::new(1, Duration::from_millis(2));
+        let long = "x".repeat(10_000);
+        assert!(limiter.check(&long).is_ok());
+        // The same first 254 characters are the same key.
+        assert!(limiter.check(&format!("{long}y")).is_err());
+        for i in 0..1_000 {
+            let _ = limiter.check(&format!("k{i}"));
+        }
+        assert_eq!(limiter.len(), 1_001);
+        std::thread::sleep(Duration::from_millis(20));
+        limiter.forget_idle();
+        assert!(limiter.is_empty(), "{} keys kept", limiter.len());
     }
 }

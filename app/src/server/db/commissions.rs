@@ -249,3 +249,37 @@ pub async fn reject(pool: &Pool, id: i64, note: &str, now: DateTime<Utc>) -> sql
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Rejects the payment's referral commission while it is not yet paid (`pending` or `approved`):
+/// the payment was refunded or lost in a dispute. Returns the partner whose numbers changed.
+pub async fn reject_unpaid_for_payment(
+    conn: &mut DbConn,
+    payment_id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "UPDATE commissions SET status = 'rejected', note = $2, updated_at = $3
+         WHERE payment_id = $1 AND status IN ('pending', 'approved') RETURNING partner_id",
+    )
+    .bind(payment_id)
+    .bind(note)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Commissions already paid out on payments that were later refunded or lost in a dispute: money
+/// to recover from the partner (the payouts work nets it against the next payout). Newest first.
+pub async fn paid_on_reversed_payments(
+    pool: &Pool,
+    order_id: Option<i64>,
+) -> sqlx::Result<Vec<CommissionRow>> {
+    let mut query = QueryBuilder::new(COMMISSION_SELECT);
+    query.push(" WHERE m.status = 'paid' AND pay.status = 'refunded'");
+    if let Some(order) = order_id {
+        query.push(" AND pay.order_id = ").push_bind(order);
+    }
+    query.push(" ORDER BY m.created_at DESC, m.id DESC LIMIT 200");
+    query.build_query_as().fetch_all(pool).await
+}

@@ -9,6 +9,7 @@ pub mod events;
 pub mod orders;
 pub mod partners;
 pub mod payments;
+pub mod reversals;
 pub mod sessions;
 pub mod users;
 pub mod webhook_events;

@@ -4,9 +4,11 @@ use crate::api::AppError;
 use crate::api::admin::{AdminOrderDetail, AdminOrderPage, AdminOrderRow, AdminOverview, UserRow};
 use crate::domain::money::Cents;
 use crate::server::context::AppState;
+use crate::server::db::commissions as commission_rows;
 use crate::server::db::users;
-use crate::server::db::{events, orders as order_rows, payments};
+use crate::server::db::{events, orders as order_rows, payments, reversals};
 use crate::server::services::orders;
+use crate::server::services::partners::commission_line;
 
 pub async fn overview(state: &AppState) -> Result<AdminOverview, AppError> {
     let pool = &state.db;
@@ -30,13 +32,15 @@ pub async fn overview(state: &AppState) -> Result<AdminOverview, AppError> {
     Ok(AdminOverview {
         customers: users::count(pool, false).await?,
         admins: users::count(pool, true).await?,
+        payments_to_review: payments::count_needing_review(pool).await?,
         signups_last_7_days: users::count_created_since(pool, week_ago).await?,
         recent_users,
     })
 }
 
 pub const ORDERS_PER_PAGE: i64 = 20;
-const STATUSES: [&str; 5] = [
+const STATUSES: [&str; 6] = [
+    "needs_review",
     "pending_payment",
     "active",
     "completed",
@@ -94,6 +98,12 @@ pub async fn order(state: &AppState, order_id: i64) -> Result<AdminOrderDetail, 
     };
     let order_payments = payments::list_for_order(&state.db, order_id).await?;
     let order_events = events::list_for_order(&state.db, order_id).await?;
+    let order_reversals = reversals::list_for_order(&state.db, order_id).await?;
+    let to_recover = commission_rows::paid_on_reversed_payments(&state.db, Some(order_id))
+        .await?
+        .iter()
+        .map(|r| commission_line(r, state, true))
+        .collect();
     let customer = users::find(&state.db, row.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -103,7 +113,10 @@ pub async fn order(state: &AppState, order_id: i64) -> Result<AdminOrderDetail, 
             &row,
             &order_payments.iter().collect::<Vec<_>>(),
             &order_events.iter().collect::<Vec<_>>(),
+            &order_reversals.iter().collect::<Vec<_>>(),
+            true,
         ),
+        to_recover,
         customer: format!(
             "{} {} <{}>",
             customer.first_name, customer.last_name, customer.email

@@ -21,6 +21,8 @@ use chrono::{DateTime, Utc};
 pub struct Rewards {
     pub usage: bool,
     pub commission: Option<Cents>,
+    /// The referring partner is not active (suspended): this payment earns them nothing.
+    pub partner_inactive: bool,
 }
 
 impl Rewards {
@@ -31,6 +33,9 @@ impl Rewards {
         }
         if let Some(c) = self.commission {
             parts.push(format!("commission {} pending", c.to_decimal_string()));
+        }
+        if self.partner_inactive {
+            parts.push("no commission: the referring partner is suspended".to_owned());
         }
         if parts.is_empty() {
             String::new()
@@ -82,14 +87,21 @@ pub async fn on_payment_succeeded(
         .bind(payment.user_id)
         .execute(&mut *conn)
         .await?;
-    let referred_by: Option<i64> =
-        sqlx::query_scalar("SELECT referred_by_partner_id FROM users WHERE id = $1")
-            .bind(payment.user_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let Some(partner_id) = referred_by else {
+    let referrer: Option<(i64, String)> = sqlx::query_as(
+        "SELECT p.id, p.status FROM users u JOIN partners p ON p.id = u.referred_by_partner_id WHERE u.id = $1",
+    )
+    .bind(payment.user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((partner_id, partner_status)) = referrer else {
         return Ok(rewards);
     };
+    // A suspended partner earns nothing on payments made while suspended (the payment still counts
+    // as one of the customer's first three). Reactivated, they earn again on later payments.
+    if partner_status != "active" {
+        rewards.partner_inactive = true;
+        return Ok(rewards);
+    }
     // This payment is already counted as succeeded.
     if payments::count_succeeded_for_user(conn, payment.user_id).await? > COMMISSIONED_PAYMENTS {
         return Ok(rewards);
@@ -106,20 +118,16 @@ pub async fn on_payment_succeeded(
     Ok(rewards)
 }
 
-/// Rejects the payment's referral commission if it is still pending; returns whether it did.
-pub async fn reject_for_refund(
+/// Takes back the payment's referral commission while it is unpaid (`pending` or `approved`),
+/// with the reason the partner sees. A paid one stays paid: it is listed for admins to recover.
+/// Returns whether a commission was rejected.
+pub async fn reject_for_reversal(
     conn: &mut DbConn,
     payment_id: i64,
+    reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let partner: Option<i64> = sqlx::query_scalar(
-        "UPDATE commissions SET status = 'rejected', note = 'The payment was refunded', updated_at = $2
-         WHERE payment_id = $1 AND status = 'pending' RETURNING partner_id",
-    )
-    .bind(payment_id)
-    .bind(now)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let partner = rows::reject_unpaid_for_payment(conn, payment_id, reason, now).await?;
     if let Some(partner) = partner {
         partners::bump_stats(conn, partner).await?;
     }

@@ -144,7 +144,8 @@ pub async fn remove(state: &AppState, user: &CurrentUser, order_id: i64) -> Resu
 }
 
 /// Just before payment starts: the order's code must still be valid. If it is not, the discount is
-/// taken off and the customer is told why and what the total is now (nothing was charged).
+/// taken off and the customer is told why and what the total is now (nothing was charged). Any
+/// other failure (the database) stops the payment: a discount is never let through unchecked.
 pub async fn recheck_before_payment(
     state: &AppState,
     user: &CurrentUser,
@@ -154,27 +155,39 @@ pub async fn recheck_before_payment(
         return Ok(());
     };
     let mut conn = state.db.acquire().await?;
-    let Some(code) = partners::find_code_by_id(&mut conn, code_id).await? else {
-        return Ok(());
+    let refusal = match partners::find_code_by_id(&mut conn, code_id).await? {
+        Some(code) => match validate(&mut conn, user, order.id, &code.code).await {
+            Ok(_) => return Ok(()),
+            Err(AppError::Invalid(errors)) => errors
+                .into_iter()
+                .next()
+                .map(|e| e.message)
+                .unwrap_or_default(),
+            Err(other) => return Err(other),
+        },
+        None => "That discount code no longer exists.".to_owned(),
     };
-    if let Err(AppError::Invalid(errors)) = validate(&mut conn, user, order.id, &code.code).await {
-        if !orders::set_discount(&mut conn, order.id, None, 0, Utc::now()).await? {
-            // Payment already started with this amount; it stands (the caller does not recheck then).
-            return Ok(());
-        }
-        let why = errors
-            .first()
-            .map(|e| e.message.clone())
-            .unwrap_or_default();
-        return Err(AppError::field(
-            "payment",
-            format!(
-                "{why} We removed the discount; the total is now {}. Nothing was charged.",
-                Cents(order.subtotal_cents).display(&state.settings.currency)
-            ),
-        ));
+    take_off_discount(&mut conn, state, order, &refusal).await
+}
+
+/// Removes an order's discount before payment and answers with why and the new total.
+pub async fn take_off_discount(
+    conn: &mut DbConn,
+    state: &AppState,
+    order: &orders::OrderRow,
+    why: &str,
+) -> Result<(), AppError> {
+    if !orders::set_discount(conn, order.id, None, 0, Utc::now()).await? {
+        // Payment already started with this amount; it stands (the caller does not recheck then).
+        return Ok(());
     }
-    Ok(())
+    Err(AppError::field(
+        "payment",
+        format!(
+            "{why} We removed the discount; the total is now {}. Nothing was charged.",
+            Cents(order.subtotal_cents).display(&state.settings.currency)
+        ),
+    ))
 }
 
 /// The code applied to an order, for the checkout page (upper case) and the PaymentIntent metadata.

@@ -7,7 +7,7 @@ use crate::api::orders::{
 use crate::domain::money::Cents;
 use crate::domain::order::{self, Frequency, OrderForm, OrderKind};
 use crate::server::context::{AppState, CurrentUser};
-use crate::server::db::{events, orders, payments};
+use crate::server::db::{events, orders, payments, reversals};
 use crate::server::ports::{GatewayError, PaymentIntentRequest, SubscriptionRequest};
 use crate::server::services::discounts;
 use crate::server::stripe::simulator;
@@ -78,6 +78,7 @@ fn payment_status_label(status: &str) -> &'static str {
         "succeeded" => "Paid",
         "failed" => "Failed",
         "refunded" => "Refunded",
+        "needs_review" => "Under review",
         _ => "Unknown",
     }
 }
@@ -119,13 +120,19 @@ pub async fn checkout(
         }
         _ => "one delivery, paid now".to_owned(),
     };
-    let payable = row.status == "pending_payment";
-    let started = payment_started(state, &row).await?;
-    // With real Stripe the card is collected on this page once payment has started ("Continue to
-    // payment" creates the PaymentIntent or subscription with the final amount). Showing the page
-    // again finds the same one.
+    let reviewing = in_review(state, row.id).await?;
+    let payable = row.status == "pending_payment" && !reviewing;
+    let started = payment_started(&row);
+    // With real Stripe the card is collected on this page once the PaymentIntent or subscription
+    // exists ("Continue to payment" creates it with the final amount); showing the page again finds
+    // the same one. After an unanswered attempt the amount stays fixed but "Continue" is offered
+    // again, and retries with the same key.
+    let created = row.stripe_subscription_id.is_some()
+        || payments::find_pending_intent_for_order(&state.db, row.id)
+            .await?
+            .is_some();
     let (card, card_problem) = match state.payments.publishable_key() {
-        Some(publishable_key) if payable && started => match start_payment(state, user, &row).await
+        Some(publishable_key) if payable && created => match start_payment(state, user, &row).await
         {
             Ok(Some(client_secret)) => (
                 Some(CardPayment {
@@ -139,7 +146,10 @@ pub async fn checkout(
                 tracing::error!(order = row.id, "Stripe returned no client secret");
                 (None, Some(PAYMENT_SERVICE_DOWN.to_owned()))
             }
-            Err(GatewayFailure::Gateway(error)) => (None, Some(gateway_message(error))),
+            Err(GatewayFailure::Gateway(error)) => {
+                after_gateway_failure(state, &row, &error).await;
+                (None, Some(gateway_message(error)))
+            }
             Err(GatewayFailure::Internal(error)) => return Err(error),
         },
         _ => (None, None),
@@ -165,7 +175,11 @@ pub async fn checkout(
         total: Cents(row.total_cents).display(currency),
         total_note,
         payable,
-        status_label: status_label(&row.status).to_owned(),
+        status_label: if reviewing {
+            "Payment under review".to_owned()
+        } else {
+            status_label(&row.status).to_owned()
+        },
         test_mode: state.payments.is_simulator(),
         card,
         card_problem,
@@ -190,18 +204,38 @@ fn gateway_error(error: GatewayError) -> AppError {
     AppError::field("payment", gateway_message(error))
 }
 
-/// True once a PaymentIntent or subscription exists for the order (its amount is then fixed).
-async fn payment_started(state: &AppState, row: &orders::OrderRow) -> Result<bool, AppError> {
-    Ok(row.stripe_subscription_id.is_some()
-        || payments::find_pending_intent_for_order(&state.db, row.id)
-            .await?
-            .is_some())
+const UNDER_REVIEW: &str = "We received a payment for this order that our team is checking. \
+    Nothing more is needed from you now: we will be in touch.";
+
+/// A payment of the order waits for an admin: paying again would charge twice.
+async fn in_review(state: &AppState, order_id: i64) -> Result<bool, AppError> {
+    Ok(payments::list_for_order(&state.db, order_id)
+        .await?
+        .iter()
+        .any(|p| p.status == "needs_review"))
+}
+
+/// True once payment has started for the order (its amount is then fixed). Every payment start
+/// sets the mark first (orders from before it were marked by the migration).
+fn payment_started(row: &orders::OrderRow) -> bool {
+    row.payment_started_at.is_some() || row.stripe_subscription_id.is_some()
+}
+
+/// The idempotency key of the order's payment. It names the amount as well as the order: the amount
+/// is fixed once payment starts, and if it ever changes after a definite failure, Stripe must see
+/// a new request rather than refuse a reused key for 24 hours.
+fn payment_key(row: &orders::OrderRow, what: &str) -> String {
+    format!(
+        "order-{}-{what}-{}-{}",
+        row.id, row.subtotal_cents, row.discount_cents
+    )
 }
 
 /// Creates, or finds again, the one PaymentIntent or subscription of an unpaid order and returns
 /// its client secret (`None` from the simulator). Both are created with idempotency keys derived
-/// from the order, and our own rows are looked up first, so a double click, a reload or a retried
-/// request cannot make a second charge.
+/// from the order and its amount, and our own rows are looked up first, so a double click, a reload
+/// or a retried request cannot make a second charge. The order must be marked as payment started
+/// (its amount fixed) before this is called.
 async fn start_payment(
     state: &AppState,
     user: &CurrentUser,
@@ -240,7 +274,7 @@ async fn start_payment(
                 currency,
                 interval: frequency.stripe_interval(),
                 product_name: format!("Flowers for {}", row.recipient_name),
-                idempotency_key: format!("order-{}-subscription", row.id),
+                idempotency_key: payment_key(row, "subscription"),
                 metadata,
             })
             .await?;
@@ -263,7 +297,7 @@ async fn start_payment(
         .create_payment_intent(PaymentIntentRequest {
             amount: Cents(row.total_cents),
             currency,
-            idempotency_key: format!("order-{}-payment", row.id),
+            idempotency_key: payment_key(row, "payment"),
             metadata,
             receipt_email: user.email.clone(),
         })
@@ -277,6 +311,7 @@ async fn start_payment(
         amount_cents: row.total_cents,
         currency: &state.settings.currency,
         status: "pending",
+        review: None,
     };
     // A concurrent first request may have saved the same PaymentIntent (same idempotency key):
     // the unique index keeps one row, and this request carries on with the same secret.
@@ -286,6 +321,58 @@ async fn start_payment(
         return Err(error.into());
     }
     Ok(created.client_secret)
+}
+
+/// Starts payment for `row`: re-checks its code, then marks payment as started, which fixes the
+/// amount before the gateway hears of it. Returns the order as it now stands.
+///
+/// The mark is where the first-order discount is given at most once: a second discounted order
+/// of the same customer fails the unique index `orders_one_discounted_payment`, and its discount
+/// is taken off with an explanation (nothing was charged).
+async fn fix_amount(
+    state: &AppState,
+    user: &CurrentUser,
+    row: orders::OrderRow,
+) -> Result<orders::OrderRow, AppError> {
+    if payment_started(&row) {
+        return Ok(row);
+    }
+    discounts::recheck_before_payment(state, user, &row).await?;
+    let mut conn = state.db.acquire().await?;
+    match orders::mark_payment_started(&mut conn, row.id, Utc::now()).await {
+        Ok(_) => {}
+        Err(error) if crate::server::db::is_unique_violation(&error) => {
+            let other = orders::other_discounted_order_in_payment(&mut conn, user.id, row.id)
+                .await?
+                .map_or_else(|| "another order".to_owned(), |id| format!("order #{id}"));
+            let current = orders::find(&mut conn, row.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return discounts::take_off_discount(
+                &mut conn,
+                state,
+                &current,
+                &format!("Your first-order discount is already on {other}, which is being paid."),
+            )
+            .await
+            .map(|()| current);
+        }
+        Err(error) => return Err(error.into()),
+    }
+    // Re-read: the amount that is now fixed is the one to charge.
+    orders::find(&mut conn, row.id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// After a definite gateway failure nothing was created: the amount may change again. After an
+/// unknown outcome (timeout, 5xx) it stays fixed, so the retry sends the same key and amount.
+async fn after_gateway_failure(state: &AppState, row: &orders::OrderRow, error: &GatewayError) {
+    if matches!(error, GatewayError::Declined(_) | GatewayError::Rejected(_))
+        && let Err(release) = orders::release_payment_start(&state.db, row.id, Utc::now()).await
+    {
+        tracing::error!(order = row.id, %release, "releasing the payment-start mark");
+    }
 }
 
 /// A failure while starting a payment: the gateway's (shown to the customer) or ours (logged).
@@ -329,12 +416,16 @@ pub async fn pay(
     if row.status != "pending_payment" {
         return Err(AppError::field("payment", "This order is already paid."));
     }
-    if !payment_started(state, &row).await? {
-        discounts::recheck_before_payment(state, user, &row).await?;
+    if in_review(state, row.id).await? {
+        return Err(AppError::field("payment", UNDER_REVIEW));
     }
+    let row = fix_amount(state, user, row).await?;
     match start_payment(state, user, &row).await {
         Ok(_) => {}
-        Err(GatewayFailure::Gateway(error)) => return Err(gateway_error(error)),
+        Err(GatewayFailure::Gateway(error)) => {
+            after_gateway_failure(state, &row, &error).await;
+            return Err(gateway_error(error));
+        }
         Err(GatewayFailure::Internal(error)) => return Err(error),
     }
     if !state.payments.is_simulator() {
@@ -366,21 +457,26 @@ pub async fn pay(
     Ok(PayOutcome::Paid)
 }
 
-/// An order as customers (and admins) see it: its payments and the next few deliveries.
+/// An order as customers (and admins) see it: its payments (with their refunds and disputes) and
+/// the next few deliveries. `for_admin` adds why a payment waits for review.
 pub fn summarize(
     state: &AppState,
     row: &orders::OrderRow,
     order_payments: &[&payments::PaymentRow],
     order_events: &[&events::EventRow],
+    order_reversals: &[&reversals::ReversalRow],
+    for_admin: bool,
 ) -> OrderSummary {
     let currency = &state.settings.currency;
     let tz = state.settings.business_tz;
     let today = today(state);
+    let day = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%-d %b %Y").to_string();
     let upcoming: Vec<_> = order_events
         .iter()
         .filter(|e| e.status == "scheduled" && e.delivery_date >= today)
         .map(|e| e.delivery_date)
         .collect();
+    let is_subscription = OrderKind::parse(&row.kind) == Some(OrderKind::Subscription);
     OrderSummary {
         id: row.id,
         title: title(row),
@@ -389,21 +485,21 @@ pub fn summarize(
         recipient: row.recipient_name.clone(),
         address: address(row),
         total: Cents(row.total_cents).display(currency),
-        placed: row
-            .created_at
-            .with_timezone(&tz)
-            .format("%-d %b %Y")
-            .to_string(),
+        placed: day(row.created_at),
         payments: order_payments
             .iter()
             .map(|p| PaymentLine {
-                date: p
-                    .created_at
-                    .with_timezone(&tz)
-                    .format("%-d %b %Y")
-                    .to_string(),
-                amount: Cents(p.amount_cents).display(currency),
+                id: p.id,
+                date: day(p.created_at),
+                amount: Cents(p.amount_cents).display(&p.currency),
                 status: payment_status_label(&p.status).to_owned(),
+                status_code: p.status.clone(),
+                reversals: order_reversals
+                    .iter()
+                    .filter(|r| r.payment_id == p.id)
+                    .map(|r| reversal_text(r, &p.currency, day(r.updated_at)))
+                    .collect(),
+                review: (for_admin && p.status == "needs_review").then(|| p.review_reason.clone()),
             })
             .collect(),
         scheduled_count: upcoming.len(),
@@ -412,6 +508,20 @@ pub fn summarize(
             .iter()
             .filter(|e| e.status == "delivered")
             .count(),
+        cancellable: is_subscription
+            && row.stripe_subscription_id.is_some()
+            && matches!(row.status.as_str(), "active" | "pending_payment"),
+        gateway_cancel_pending: row.cancel_requested_at.is_some()
+            && row.gateway_cancelled_at.is_none(),
+    }
+}
+
+fn reversal_text(r: &reversals::ReversalRow, currency: &str, date: String) -> String {
+    let amount = Cents(r.amount_cents).display(currency);
+    match (reversals::Kind::parse(&r.kind), r.is_full) {
+        (Some(reversals::Kind::DisputeLost), _) => format!("{date}: dispute lost ({amount})"),
+        (_, true) => format!("{date}: refunded in full ({amount})"),
+        (_, false) => format!("{date}: partly refunded ({amount} so far)"),
     }
 }
 
@@ -419,6 +529,7 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<Vec<OrderSumma
     let rows = orders::list_for_user(&state.db, user.id).await?;
     let all_payments = payments::list_for_orders(&state.db, user.id).await?;
     let all_events = events::list_for_user(&state.db, user.id).await?;
+    let all_reversals = reversals::list_for_user(&state.db, user.id).await?;
     Ok(rows
         .iter()
         .map(|row| {
@@ -427,7 +538,11 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<Vec<OrderSumma
                 .filter(|p| p.order_id == row.id)
                 .collect();
             let e: Vec<_> = all_events.iter().filter(|e| e.order_id == row.id).collect();
-            summarize(state, row, &p, &e)
+            let r: Vec<_> = all_reversals
+                .iter()
+                .filter(|r| p.iter().any(|p| p.id == r.payment_id))
+                .collect();
+            summarize(state, row, &p, &e, &r, false)
         })
         .collect())
 }

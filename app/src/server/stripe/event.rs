@@ -62,6 +62,25 @@ pub fn payment_intent_id(object: &Value) -> Option<String> {
     id_of(&object["payment_intent"])
 }
 
+/// The PaymentIntent that paid an invoice: the older top-level `payment_intent`, or (2025 shape)
+/// the first PaymentIntent among the invoice's `payments`, when Stripe included them.
+pub fn invoice_payment_intent(invoice: &Value) -> Option<String> {
+    id_of(&invoice["payment_intent"]).or_else(|| {
+        invoice["payments"]["data"]
+            .as_array()?
+            .iter()
+            .find_map(|p| id_of(&p["payment"]["payment_intent"]))
+    })
+}
+
+/// The object's three-letter currency, upper case (our storage form).
+pub fn currency(object: &Value) -> String {
+    object["currency"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+}
+
 /// The subscription an invoice pays for: the 2025 shape first, then the older top-level field.
 pub fn invoice_subscription_id(invoice: &Value) -> Option<String> {
     id_of(&invoice["parent"]["subscription_details"]["subscription"])
@@ -90,6 +109,15 @@ mod tests {
             invoice_subscription_id(&json!({"subscription": null})),
             None
         );
+    }
+
+    #[test]
+    fn invoice_payment_intent_in_both_shapes() {
+        let old = json!({"payment_intent": "pi_old"});
+        let new = json!({"payments": {"data": [{"payment": {"type": "payment_intent", "payment_intent": "pi_new"}}]}});
+        assert_eq!(invoice_payment_intent(&old).as_deref(), Some("pi_old"));
+        assert_eq!(invoice_payment_intent(&new).as_deref(), Some("pi_new"));
+        assert_eq!(invoice_payment_intent(&json!({"id": "in_1"})), None);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use super::signature;
 use crate::domain::money::Cents;
 use crate::server::context::AppState;
 use crate::server::ports::{
-    CreatedPaymentIntent, CreatedSubscription, GatewayFuture, PaymentGateway, PaymentIntentRequest,
-    SubscriptionRequest,
+    CreatedPaymentIntent, CreatedRefund, CreatedSubscription, GatewayFuture, PaymentGateway,
+    PaymentIntentRequest, SubscriptionRequest,
 };
 use crate::server::services::webhooks::{self, Outcome, WebhookError};
 use crate::server::token;
@@ -61,6 +61,31 @@ impl PaymentGateway for Simulator {
     fn subscription_secret(&self, _subscription_id: &str) -> GatewayFuture<'_, Option<String>> {
         Box::pin(async { Ok(None) })
     }
+
+    fn refund_payment(
+        &self,
+        _intent_id: &str,
+        _idempotency_key: String,
+    ) -> GatewayFuture<'_, CreatedRefund> {
+        Box::pin(async {
+            Ok(CreatedRefund {
+                charge_id: sim_id("ch"),
+            })
+        })
+    }
+
+    fn cancel_subscription(&self, _subscription_id: &str) -> GatewayFuture<'_, ()> {
+        Box::pin(async { Ok(()) })
+    }
+
+    // The simulator's own invoice events name their PaymentIntent, so it is never asked.
+    fn invoice_payment_intent(&self, _invoice_id: &str) -> GatewayFuture<'_, Option<String>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn payment_intent_invoice(&self, _intent_id: &str) -> GatewayFuture<'_, Option<String>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 fn envelope(kind: &str, object: serde_json::Value) -> Vec<u8> {
@@ -94,7 +119,8 @@ pub fn payment_intent_succeeded(
     )
 }
 
-/// An `invoice.payment_succeeded` event in the 2025 shape (subscription under `parent`).
+/// An `invoice.payment_succeeded` event in the 2025 shape (subscription under `parent`, the
+/// PaymentIntent under `payments`, as Stripe includes it when asked).
 pub fn invoice_payment_succeeded(
     invoice_id: &str,
     subscription_id: &str,
@@ -107,6 +133,10 @@ pub fn invoice_payment_succeeded(
             "id": invoice_id, "object": "invoice", "amount_paid": amount.0, "amount_due": amount.0,
             "currency": currency.to_ascii_lowercase(), "status": "paid", "billing_reason": "subscription_cycle",
             "parent": { "type": "subscription_details", "subscription_details": { "subscription": subscription_id } },
+            "payments": { "object": "list", "data": [{
+                "object": "invoice_payment", "status": "paid", "amount_paid": amount.0,
+                "payment": { "type": "payment_intent", "payment_intent": sim_id("pi") },
+            }]},
         }),
     )
 }

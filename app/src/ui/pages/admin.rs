@@ -36,6 +36,13 @@ fn Overview(data: AdminOverview) -> impl IntoView {
                 <h1 class="text-2xl font-semibold">"Admin"</h1>
                 <a href="/admin/orders" class="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-100">"Orders"</a>
             </div>
+            {(data.payments_to_review > 0).then(|| view! {
+                <p role="status" class="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="payments-to-review">
+                    <strong>{format!("{} payment{} to review", data.payments_to_review, if data.payments_to_review == 1 { "" } else { "s" })}</strong>
+                    " — the amount or currency received differs from what we asked, or the subscription had ended. "
+                    <a class="font-medium underline" href="/admin/orders?status=needs_review">"Review them"</a>
+                </p>
+            })}
             <dl class="grid grid-cols-1 gap-3 sm:grid-cols-3">
                 {stat("Customers", data.customers)}
                 {stat("Sign-ups in the last 7 days", data.signups_last_7_days)}

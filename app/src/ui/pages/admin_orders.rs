@@ -2,17 +2,20 @@
 
 use crate::api::AppError;
 use crate::api::admin::{
-    AdminOrderDetail, AdminOrderPage, SimulateNextInvoice, get_admin_order, list_orders,
+    AdminCancelSubscription, AdminOrderDetail, AdminOrderPage, ReviewPayment, SimulateNextInvoice,
+    get_admin_order, list_orders,
 };
-use crate::ui::components::form::form_error;
+use crate::api::orders::PaymentLine;
+use crate::ui::components::form::{action_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-const STATUS_FILTERS: [(&str, &str); 6] = [
+const STATUS_FILTERS: [(&str, &str); 7] = [
     ("", "All statuses"),
+    ("needs_review", "Payment to review"),
     ("pending_payment", "Awaiting payment"),
     ("active", "Active"),
     ("completed", "Completed"),
@@ -119,9 +122,18 @@ pub fn AdminOrderPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
     });
     let invoice = ServerAction::<SimulateNextInvoice>::new();
+    let review = ServerAction::<ReviewPayment>::new();
+    let cancel = ServerAction::<AdminCancelSubscription>::new();
     let detail = Resource::new(
-        move || (id.get(), invoice.version().get()),
-        |(id, _)| async move {
+        move || {
+            (
+                id.get(),
+                invoice.version().get(),
+                review.version().get(),
+                cancel.version().get(),
+            )
+        },
+        |(id, ..)| async move {
             match id {
                 Some(id) => get_admin_order(id).await,
                 None => Err(AppError::NotFound),
@@ -133,7 +145,7 @@ pub fn AdminOrderPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(order) => view! { <OrderDetail order invoice /> }.into_any(),
+                    Ok(order) => view! { <OrderDetail order invoice review cancel /> }.into_any(),
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
                 }
             })}
@@ -145,15 +157,24 @@ pub fn AdminOrderPage() -> impl IntoView {
 fn OrderDetail(
     order: AdminOrderDetail,
     invoice: ServerAction<SimulateNextInvoice>,
+    review: ServerAction<ReviewPayment>,
+    cancel: ServerAction<AdminCancelSubscription>,
 ) -> impl IntoView {
     let AdminOrderDetail {
         summary,
         customer,
         is_subscription,
         test_mode,
+        to_recover,
     } = order;
     let failed = form_error(invoice, true);
     let done = move || invoice.value().get().and_then(Result::ok);
+    let review_failed = action_error(review, "payment");
+    let reviewed = move || review.value().get().and_then(Result::ok);
+    let cancel_failed = action_error(cancel, "order");
+    let cancelled = move || cancel.value().get().and_then(Result::ok);
+    let cancellable = summary.cancellable;
+    let cancel_pending = summary.gateway_cancel_pending;
     let id = summary.id;
     view! {
         <section class="space-y-5">
@@ -176,12 +197,41 @@ fn OrderDetail(
             </div>
             <div class="rounded-lg border border-stone-200 bg-white p-4 text-sm">
                 <h2 class="font-medium">"Payments"</h2>
+                {move || review_failed.get().map(|m| view! { <ErrorBanner message=m /> })}
+                {move || reviewed().map(|m| view! { <p role="status" class="text-emerald-800">{m}</p> })}
                 {if summary.payments.is_empty() {
                     view! { <p class="text-stone-500">"No payments yet."</p> }.into_any()
                 } else {
-                    view! { <ul data-testid="payments">{summary.payments.iter().map(|p| view! { <li class="tabular-nums">{format!("{} · {} · {}", p.date, p.amount, p.status)}</li> }).collect_view()}</ul> }.into_any()
+                    view! {
+                        <ul data-testid="payments" class="divide-y divide-stone-100">
+                            {summary.payments.iter().cloned().map(|p| view! { <PaymentItem p review /> }).collect_view()}
+                        </ul>
+                    }.into_any()
                 }}
             </div>
+            {(!to_recover.is_empty()).then(|| view! {
+                <div class="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900" data-testid="to-recover">
+                    <h2 class="font-medium">"Commissions already paid on reversed payments"</h2>
+                    <p>"These were paid out before the payment was refunded or lost in a dispute: recover them from the partner's next payout."</p>
+                    <ul class="mt-1 list-disc pl-5">
+                        {to_recover.into_iter().map(|c| view! { <li>{format!("{} · {} · payment {}", c.partner, c.amount, c.payment)}</li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            {cancel_pending.then(|| view! {
+                <p role="status" class="rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+                    "Cancelled here; the payment service has not confirmed it yet. It is retried automatically."
+                </p>
+            })}
+            {cancellable.then(|| view! {
+                <ActionForm action=cancel attr:class="space-y-2 rounded-lg border border-stone-200 bg-white p-4 text-sm">
+                    <p>"Cancel this subscription: no further invoices are charged. Deliveries already paid for still go out."</p>
+                    {move || cancel_failed.get().map(|m| view! { <ErrorBanner message=m /> })}
+                    {move || cancelled().map(|m| view! { <p role="status" class="text-emerald-800">{m}</p> })}
+                    <input type="hidden" name="order_id" value=id.to_string() />
+                    <button type="submit" class="rounded-md border border-red-300 bg-white px-3 py-1.5 font-medium text-red-800 hover:bg-red-50">"Cancel subscription"</button>
+                </ActionForm>
+            })}
             {(is_subscription && test_mode).then(|| view! {
                 <ActionForm action=invoice attr:class="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
                     <p><strong>"Test mode. "</strong>"Produce this subscription's next paid invoice, as Stripe would at the next billing date."</p>
@@ -192,5 +242,47 @@ fn OrderDetail(
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// One payment on the admin order page: its refunds and disputes, and for a payment under review
+/// both amounts and the two decisions.
+#[component]
+fn PaymentItem(p: PaymentLine, review: ServerAction<ReviewPayment>) -> impl IntoView {
+    let PaymentLine {
+        id,
+        date,
+        amount,
+        status,
+        reversals,
+        review: reason,
+        ..
+    } = p;
+    view! {
+        <li class="py-2" data-testid="payment">
+            <p class="tabular-nums">{format!("#{id} · {date} · {amount} · {status}")}</p>
+            {(!reversals.is_empty()).then(|| view! {
+                <ul class="text-stone-600" data-testid="reversals">
+                    {reversals.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                </ul>
+            })}
+            {reason.map(|reason| view! {
+                <div class="mt-2 space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3" data-testid="review">
+                    <p><strong>"Needs review. "</strong>{reason}</p>
+                    <div class="flex flex-wrap gap-2">
+                        <ActionForm action=review>
+                            <input type="hidden" name="payment_id" value=id.to_string() />
+                            <input type="hidden" name="decision" value="accept" />
+                            <button type="submit" class="rounded-md bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-800">"Accept as received"</button>
+                        </ActionForm>
+                        <ActionForm action=review>
+                            <input type="hidden" name="payment_id" value=id.to_string() />
+                            <input type="hidden" name="decision" value="refund" />
+                            <button type="submit" class="rounded-md border border-red-300 bg-white px-3 py-1.5 font-medium text-red-800 hover:bg-red-50">"Refund in full"</button>
+                        </ActionForm>
+                    </div>
+                </div>
+            })}
+        </li>
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::api::AppError;
 use crate::api::orders::{
-    AppliedCode, CardPayment, CheckoutView, CreateOrder, OrderFormOptions, OrderSummary, PayOrder,
-    get_checkout, get_my_orders, get_order_form_options,
+    AppliedCode, CancelSubscription, CardPayment, CheckoutView, CreateOrder, OrderFormOptions,
+    OrderSummary, PayOrder, get_checkout, get_my_orders, get_order_form_options,
 };
 use crate::api::partners::{ApplyDiscountCode, RemoveDiscountCode};
 use crate::domain::order::{COUNTRIES, Frequency, OrderKind};
@@ -359,8 +359,20 @@ fn CardForm(card: CardPayment) -> impl IntoView {
 
 #[component]
 pub fn MyOrdersPage() -> impl IntoView {
-    let orders = Resource::new(|| (), |_| get_my_orders());
-    let paid = use_query_map().with_untracked(|q| q.get("paid"));
+    let cancel = ServerAction::<CancelSubscription>::new();
+    let orders = Resource::new(move || cancel.version().get(), |_| get_my_orders());
+    let (paid, cancelled) = use_query_map().with_untracked(|q| (q.get("paid"), q.get("cancelled")));
+    let cancel_failed = action_error(cancel, "order");
+    // Hydrated, the action does not navigate: its success shows here instead of via `?cancelled=`.
+    let cancelled = move || {
+        cancelled.clone().or_else(|| {
+            cancel
+                .value()
+                .get()
+                .and_then(Result::ok)
+                .map(|()| String::new())
+        })
+    };
     view! {
         <Title text="Your orders" />
         <section class="space-y-6">
@@ -373,6 +385,12 @@ pub fn MyOrdersPage() -> impl IntoView {
                     "Payment received — thank you. Your deliveries are scheduled below."
                 </p>
             })}
+            {move || cancelled().map(|_| view! {
+                <p role="status" class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900" data-testid="cancelled">
+                    "Your subscription is cancelled: you will not be charged again. Deliveries already paid for still arrive."
+                </p>
+            })}
+            {move || cancel_failed.get().map(|m| view! { <ErrorBanner message=m /> })}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match orders.await {
@@ -383,7 +401,7 @@ pub fn MyOrdersPage() -> impl IntoView {
                                 <a href="/order" class="mt-4 inline-block font-medium text-rose-700 underline">"Place your first order"</a>
                             </div>
                         }.into_any(),
-                        Ok(list) => view! { <ul class="space-y-4">{list.into_iter().map(|o| view! { <OrderCard order=o /> }).collect_view()}</ul> }.into_any(),
+                        Ok(list) => view! { <ul class="space-y-4">{list.into_iter().map(|o| view! { <OrderCard order=o cancel /> }).collect_view()}</ul> }.into_any(),
                         Err(e) => view! { <ErrorView error=e /> }.into_any(),
                     }
                 })}
@@ -393,7 +411,7 @@ pub fn MyOrdersPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderCard(order: OrderSummary) -> impl IntoView {
+fn OrderCard(order: OrderSummary, cancel: ServerAction<CancelSubscription>) -> impl IntoView {
     let badge = match order.status.as_str() {
         "active" => "bg-emerald-100 text-emerald-800",
         "pending_payment" => "bg-amber-100 text-amber-900",
@@ -433,12 +451,27 @@ fn OrderCard(order: OrderSummary) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="mt-1 space-y-0.5 text-sm" data-testid="payments">
-                                {order.payments.into_iter().map(|p| view! { <li class="tabular-nums">{p.date}" · "{p.amount}" · "{p.status}</li> }).collect_view()}
+                                {order.payments.into_iter().map(|p| view! {
+                                    <li class="tabular-nums">
+                                        {p.date}" · "{p.amount}" · "{p.status}
+                                        {p.reversals.into_iter().map(|r| view! { <span class="block text-stone-500">{r}</span> }).collect_view()}
+                                    </li>
+                                }).collect_view()}
                             </ul>
                         }.into_any()
                     }}
                 </div>
             </div>
+            {order.cancellable.then(|| view! {
+                <details class="mt-4 text-sm">
+                    <summary class="cursor-pointer font-medium text-stone-700 underline">"Cancel this subscription…"</summary>
+                    <ActionForm action=cancel attr:class="mt-2 space-y-2 rounded-md border border-stone-200 bg-stone-50 p-3">
+                        <p>"You will not be charged again. Deliveries you have already paid for still arrive."</p>
+                        <input type="hidden" name="order_id" value=order.id.to_string() />
+                        <button type="submit" class="rounded-md border border-red-300 bg-white px-3 py-1.5 font-medium text-red-800 hover:bg-red-50">"Cancel subscription"</button>
+                    </ActionForm>
+                </details>
+            })}
         </li>
     }
 }

@@ -111,7 +111,7 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
         )),
         "suspended" => Some((
             "border-red-200 bg-red-50 text-red-900",
-            "Your partner account is suspended, so your code does not work right now. Contact us if you think this is a mistake.",
+            "Your partner account is suspended: your code does not work, and payments your referred customers make while you are suspended earn no commission. Once you are reactivated, their later payments earn again. Contact us if you think this is a mistake.",
         )),
         _ => None,
     };

@@ -197,3 +197,161 @@ async fn the_hydrated_app_gets_real_status_codes() {
     let anonymous = call("/api/admin/overview", String::new()).await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// A server-function call as the hydrated app makes it (JSON answer, real status code).
+async fn fetch(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    ip: Option<&str>,
+) -> (StatusCode, String) {
+    let mut request = app
+        .client
+        .post(app.url(path))
+        .header(ORIGIN, &app.address)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(form_body(fields));
+    if let Some(ip) = ip {
+        request = request.header("x-forwarded-for", ip);
+    }
+    let response = request.send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn logins_are_limited_per_address_across_emails_and_per_account_across_addresses() {
+    let app = TestApp::spawn_with(&[("TRUST_PROXY", "true")]).await;
+    let login = |email: String, ip: String| {
+        let app = &app;
+        async move {
+            fetch(
+                app,
+                "/api/account/login",
+                &[("email", &email), ("password", "wrong password!")],
+                Some(&ip),
+            )
+            .await
+            .0
+        }
+    };
+    // One address trying many accounts: 30 tries, then refused whatever the email.
+    for i in 0..30 {
+        let status = login(format!("u{i}@example.com"), "203.0.113.7".into()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "try {i}");
+    }
+    let status = login("someone.new@example.com".into(), "203.0.113.7".into()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Many addresses trying one account: 10 tries, then refused even from a fresh address.
+    for i in 0..10 {
+        let status = login("ann@example.com".into(), format!("198.51.100.{i}")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "address {i}");
+    }
+    let status = login(" ANN@example.com".into(), "198.51.100.200".into()).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same account, normalised"
+    );
+    // Another account from another address is unaffected.
+    let status = login("bob@example.com".into(), "192.0.2.1".into()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn discount_code_checks_are_limited_per_customer_and_per_address() {
+    let mut app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    for i in 0..15 {
+        let (status, _) = fetch(
+            &app,
+            "/api/partners/check-code",
+            &[("code", &format!("GUESS-{i}"))],
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "guess {i}");
+    }
+    let (status, body) = fetch(
+        &app,
+        "/api/partners/check-code",
+        &[("code", "GUESS-X")],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // A second and third account from the same address share the address's allowance (40).
+    let mut refused = false;
+    for user in ["bob", "cy"] {
+        app.client = crate::helpers::browser();
+        app.sign_up(&format!("{user}@example.com"), "Guesser").await;
+        for i in 0..15 {
+            let (status, _) = fetch(
+                &app,
+                "/api/partners/check-code",
+                &[("code", &format!("G-{user}-{i}"))],
+                None,
+            )
+            .await;
+            refused |= status == StatusCode::TOO_MANY_REQUESTS;
+        }
+    }
+    assert!(
+        refused,
+        "the address's limit stops a guesser with several accounts"
+    );
+}
+
+#[tokio::test]
+async fn expired_sessions_are_deleted_by_the_maintenance_pass() {
+    let app = TestApp::spawn_with(&[("MAINTENANCE_INTERVAL_SECS", "1")]).await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let user = app.scalar("SELECT id FROM users").await;
+    let now = chrono::Utc::now();
+    sqlx::query("INSERT INTO sessions (digest, user_id, created_at, expires_at) VALUES ('expired', $1, $2, $3)")
+        .bind(user)
+        .bind(now - chrono::Duration::days(15))
+        .bind(now - chrono::Duration::days(1))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut gone = false;
+    for _ in 0..50 {
+        if app
+            .scalar("SELECT COUNT(*) FROM sessions WHERE digest = 'expired'")
+            .await
+            == 0
+        {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(gone, "the expired session was deleted");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sessions").await,
+        1,
+        "the live one stays"
+    );
+    let (_, html) = app.page("/account").await;
+    assert!(html.contains("ann@example.com"), "still signed in");
+}
+
+#[tokio::test]
+async fn unreadable_requests_get_our_words_never_the_parsers() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let (status, body) = fetch(&app, "/api/orders/pay", &[("order_id", "12abc")], None).await;
+    assert!(
+        status.is_client_error() || status.is_server_error(),
+        "{status}"
+    );
+    assert!(
+        body.contains("sent incomplete or in an unexpected format"),
+        "{body}"
+    );
+    assert!(body.contains("reference"), "{body}");
+    for detail in ["invalid digit", "ParseIntError", "order_id"] {
+        assert!(!body.contains(detail), "{detail} leaked: {body}");
+    }
+}

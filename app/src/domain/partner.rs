@@ -244,6 +244,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The reference: `value × bps / 10 000` as an exact fraction, rounded to the nearer whole
+    /// cent, ties to the even one (compares distances to both neighbours; no floats).
+    fn exact_half_even(value: i64, bps: i64) -> i64 {
+        let (num, den) = (i128::from(value) * i128::from(bps), 10_000_i128);
+        let lower = num / den;
+        let (below, above) = (num - lower * den, (lower + 1) * den - num);
+        let rounded = match below.cmp(&above) {
+            std::cmp::Ordering::Less => lower,
+            std::cmp::Ordering::Greater => lower + 1,
+            std::cmp::Ordering::Equal if lower % 2 == 0 => lower,
+            std::cmp::Ordering::Equal => lower + 1,
+        };
+        i64::try_from(rounded).unwrap()
+    }
+
     #[test]
     fn slugs_keep_letters_and_digits() {
         assert_eq!(slugify("Rosie's Roses & Co."), "rosie-s-roses-co");
@@ -347,10 +362,17 @@ mod tests {
         }
 
         #[test]
-        fn half_even_matches_exact_rounding(value in 0i64..100_000_000) {
+        fn half_even_matches_exact_rounding(value in 0i64..100_000_000, bps in 0i64..=10_000) {
+            prop_assert_eq!(percent_half_even(Cents(value), bps).0, exact_half_even(value, bps));
+        }
+
+        /// Exact ties (x.5 cents) are where a wrong tie direction shows: 5% of 20k + 10 cents.
+        #[test]
+        fn half_even_ties_go_to_the_even_cent(k in 0i64..5_000_000) {
+            let value = 20 * k + 10;
             let got = percent_half_even(Cents(value), 500).0;
-            let exact = value as f64 * 0.05;
-            prop_assert!((got as f64 - exact).abs() <= 0.5);
+            prop_assert_eq!(got, exact_half_even(value, 500));
+            prop_assert_eq!(got % 2, 0, "{} cents at 5% is a tie and must round to even", value);
         }
     }
 }

@@ -101,17 +101,6 @@ pub async fn claim(
         .collect())
 }
 
-/// The full reversal already recorded against a payment, if any.
-pub async fn full_for_payment(conn: &mut DbConn, payment_id: i64) -> sqlx::Result<Option<Kind>> {
-    let kind: Option<String> = sqlx::query_scalar(
-        "SELECT kind FROM payment_reversals WHERE payment_id = $1 AND is_full ORDER BY id LIMIT 1",
-    )
-    .bind(payment_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(kind.as_deref().and_then(Kind::parse))
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReversalRow {
     pub payment_id: i64,
@@ -121,13 +110,14 @@ pub struct ReversalRow {
     pub updated_at: DateTime<Utc>,
 }
 
+const LIST_SELECT: &str = "SELECT r.payment_id, r.kind, r.amount_cents, r.is_full, r.updated_at
+     FROM payment_reversals r JOIN payments p ON p.id = r.payment_id";
+
 /// The reversals of an order's payments, oldest first (admin order page).
 pub async fn list_for_order(pool: &Pool, order_id: i64) -> sqlx::Result<Vec<ReversalRow>> {
-    sqlx::query_as(
-        "SELECT r.payment_id, r.kind, r.amount_cents, r.is_full, r.updated_at
-         FROM payment_reversals r JOIN payments p ON p.id = r.payment_id
-         WHERE p.order_id = $1 ORDER BY r.id",
-    )
+    sqlx::query_as(&format!(
+        "{LIST_SELECT} WHERE p.order_id = $1 ORDER BY r.id"
+    ))
     .bind(order_id)
     .fetch_all(pool)
     .await
@@ -135,12 +125,8 @@ pub async fn list_for_order(pool: &Pool, order_id: i64) -> sqlx::Result<Vec<Reve
 
 /// The reversals of a customer's payments ("My orders").
 pub async fn list_for_user(pool: &Pool, user_id: i64) -> sqlx::Result<Vec<ReversalRow>> {
-    sqlx::query_as(
-        "SELECT r.payment_id, r.kind, r.amount_cents, r.is_full, r.updated_at
-         FROM payment_reversals r JOIN payments p ON p.id = r.payment_id
-         WHERE p.user_id = $1 ORDER BY r.id",
-    )
-    .bind(user_id)
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(&format!("{LIST_SELECT} WHERE p.user_id = $1 ORDER BY r.id"))
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
 }

@@ -127,7 +127,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     "{} already had an account: it is now an admin, with the password you just entered.",
                     email.trim().to_lowercase()
                 ),
-                Err(app::api::AppError::Invalid(errors)) => {
+                Err(app::dto::AppError::Invalid(errors)) => {
                     let lines: Vec<_> = errors
                         .into_iter()
                         .map(|e| format!("{}: {}", e.field, e.message))
@@ -144,8 +144,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = http::build_state(&config).await?;
             match app::server::services::orders::simulate_next_invoice(&state, order).await {
                 Ok(outcome) => println!("Order {order}: {outcome}"),
-                Err(app::api::AppError::NotFound) => anyhow::bail!("there is no order {order}"),
-                Err(app::api::AppError::Invalid(errors)) => {
+                Err(app::dto::AppError::NotFound) => anyhow::bail!("there is no order {order}"),
+                Err(app::dto::AppError::Invalid(errors)) => {
                     anyhow::bail!(
                         "{}",
                         errors

@@ -79,7 +79,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
 /// rejected and paid), and a second partner awaiting approval. Payments go through the real path:
 /// the simulator delivers signed webhooks, which record the code use and the commission.
 async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<String> {
-    let err = |what: &'static str| move |e: app::api::AppError| anyhow::anyhow!("{what}: {e}");
+    let err = |what: &'static str| move |e: app::dto::AppError| anyhow::anyhow!("{what}: {e}");
     println!("seed-demo: creating partners, referred orders and commissions…");
     let register = |email: &str, first: &str, last: &str, business: &str| partners::Registration {
         email: email.into(),

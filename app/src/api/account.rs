@@ -1,6 +1,6 @@
 //! Sign-up, log-in, log-out and "who am I".
 
-use super::{AppError, Viewer};
+use crate::dto::{AppError, Viewer};
 use leptos::prelude::*;
 
 /// The signed-in user, or `None` for visitors.

@@ -1,39 +1,9 @@
-//! `#[server]` functions grouped by area, and the DTOs they return.
+//! `#[server]` functions grouped by area.
 //!
-//! Every function here is thin: find out who is asking, call one service, map rows to DTOs.
-//! DTOs are separate from database rows; nothing secret (password or token hashes) is ever in one.
+//! Every function here is thin: find out who is asking, call one service, return its DTO (the
+//! types live in [`crate::dto`], shared with the pages and the services).
 
 pub mod account;
 pub mod admin;
-pub mod error;
 pub mod orders;
 pub mod partners;
-
-pub use error::AppError;
-
-use serde::{Deserialize, Serialize};
-
-/// What a user may do. A user is exactly one of these for navigation purposes (admins outrank
-/// partners, partners outrank customers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    Customer,
-    Partner,
-    Admin,
-}
-
-/// The signed-in user as pages see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub id: i64,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub role: Role,
-}
-
-impl Viewer {
-    pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
-    }
-}

@@ -1,65 +1,12 @@
 //! The partner program: registration, the partner dashboard, discount codes at checkout, and the
 //! admin pages for partners and commissions.
 
-use super::AppError;
+use crate::dto::AppError;
+use crate::dto::Paged;
+use crate::dto::partners::{
+    AdminPartnerDetail, AdminPartnerRow, CodeCheck, CommissionLine, PartnerDashboard,
+};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// A page of rows with where it sits in the whole list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Paged<T> {
-    pub rows: Vec<T>,
-    pub page: i64,
-    pub pages: i64,
-    pub total: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CommissionLine {
-    pub id: i64,
-    pub date: String,
-    pub partner: String,
-    pub partner_id: i64,
-    /// "Ann Lee <ann@example.com>" for admins; first name and initial for the partner.
-    pub customer: String,
-    pub payment: String,
-    pub amount: String,
-    pub status: String,
-    pub status_label: String,
-    pub note: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonthBar {
-    /// "Nov"
-    pub label: String,
-    /// "November 2026"
-    pub title: String,
-    pub cents: i64,
-    pub amount: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartnerDashboard {
-    pub business_name: String,
-    pub partner_type: String,
-    pub status: String,
-    pub status_label: String,
-    /// Upper case for reading aloud and typing, e.g. "ROSIE-S-ROSES-K7Q2".
-    pub code: Option<String>,
-    pub code_active: bool,
-    pub discount: String,
-    pub share_link: Option<String>,
-    pub uses: i64,
-    pub customers: i64,
-    pub pending: String,
-    pub approved: String,
-    pub paid: String,
-    pub rejected: String,
-    pub months: Vec<MonthBar>,
-    pub commissions: Paged<CommissionLine>,
-    pub status_filter: Option<String>,
-}
 
 /// Creates the user, the partner (pending) and its discount code in one transaction, then signs
 /// the partner in and sends them to their dashboard.
@@ -112,14 +59,6 @@ pub async fn get_partner_dashboard(
     )
 }
 
-/// A valid code, as the customer sees it confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeCheck {
-    pub code: String,
-    pub business_name: String,
-    pub discount: String,
-}
-
 /// Checks a code for the signed-in customer: exists and active, partner active, no paid order yet,
 /// not their own. Each failure is a `code` field error with its own message.
 #[server(endpoint = "partners/check-code")]
@@ -166,31 +105,6 @@ pub async fn remove_discount_code(order_id: i64) -> Result<(), AppError> {
         }
         .await,
     )
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminPartnerRow {
-    pub id: i64,
-    pub business_name: String,
-    pub contact: String,
-    pub partner_type: String,
-    pub status: String,
-    pub status_label: String,
-    pub code: String,
-    pub joined: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdminPartnerDetail {
-    pub row: AdminPartnerRow,
-    pub phone: String,
-    pub discount: String,
-    pub uses: i64,
-    pub customers: i64,
-    pub pending: String,
-    pub approved: String,
-    pub paid: String,
-    pub commissions: Vec<CommissionLine>,
 }
 
 #[server(endpoint = "admin/partners")]

@@ -8,8 +8,8 @@ use super::db::Pool;
 use super::ports::PaymentGateway;
 use super::rate_limit::RateLimits;
 use super::{db, session};
-use crate::api::{AppError, Role, Viewer};
 use crate::domain::order::OrderRules;
+use crate::dto::{AppError, Role, Viewer};
 use http::request::Parts;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -98,12 +98,6 @@ pub fn app_state() -> Result<AppState, AppError> {
 
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
-}
-
-pub fn request_id() -> Option<String> {
-    let parts = parts()?;
-    let id = parts.headers.get("x-request-id")?.to_str().ok()?;
-    Some(id.to_owned())
 }
 
 pub fn current_user() -> Option<CurrentUser> {

@@ -1,6 +1,6 @@
 //! Argon2id password hashing, off the async runtime (a hash costs tens of milliseconds of CPU).
 
-use crate::api::AppError;
+use crate::dto::AppError;
 
 pub async fn hash(password: String) -> Result<String, AppError> {
     Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)

@@ -6,7 +6,7 @@
 //! Behind a load balancer each instance counts on its own, so the effective limit is
 //! `instances × limit`; that still stops guessing at scale, which is what these are for.
 
-use crate::api::AppError;
+use crate::dto::AppError;
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::num::NonZeroU32;

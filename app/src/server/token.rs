@@ -21,13 +21,6 @@ pub fn digest(secret: &str) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A short random reference for log lines when no request id is at hand.
-pub fn short_reference() -> String {
-    let mut bytes = [0u8; 4];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ pub mod status;
 
 use crate::api::account::{LogIn, LogOut, SignUp, get_viewer};
 use crate::api::partners::RegisterPartner;
-use crate::api::{AppError, Viewer};
+use crate::dto::{AppError, Viewer};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};

@@ -1,7 +1,7 @@
 //! Creating accounts and checking passwords.
 
-use crate::api::AppError;
 use crate::domain::account::{self, NewAccount};
+use crate::dto::AppError;
 use crate::server::context::AppState;
 use crate::server::db::{self, DbConn, Pool, users};
 use crate::server::password;

@@ -1,8 +1,8 @@
 //! What the admin home shows.
 
-use crate::api::AppError;
-use crate::api::admin::{AdminOrderDetail, AdminOrderPage, AdminOrderRow, AdminOverview, UserRow};
 use crate::domain::money::Cents;
+use crate::dto::AppError;
+use crate::dto::admin::{AdminOrderDetail, AdminOrderPage, AdminOrderRow, AdminOverview, UserRow};
 use crate::server::context::AppState;
 use crate::server::db::commissions as commission_rows;
 use crate::server::db::users;

@@ -6,10 +6,11 @@
 //! [`COMMISSIONED_PAYMENTS`] paid payments, amount = 5% of the order's per-delivery budget,
 //! half-to-even. Only `pending` commissions can be approved or rejected, and a rejection needs a reason.
 
-use crate::api::AppError;
-use crate::api::partners::{CommissionLine, Paged};
 use crate::domain::money::Cents;
 use crate::domain::partner::{COMMISSION_STATUSES, COMMISSIONED_PAYMENTS, referral_commission};
+use crate::dto::AppError;
+use crate::dto::Paged;
+use crate::dto::partners::CommissionLine;
 use crate::server::context::AppState;
 use crate::server::db::commissions::{self as rows, CommissionFilter};
 use crate::server::db::{DbConn, orders, partners, payments};

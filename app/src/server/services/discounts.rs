@@ -5,10 +5,10 @@
 //! payment starts (afterwards the amount Stripe holds would no longer match), and checked again when
 //! payment starts, so a partner suspended in between does not give a discount.
 
-use crate::api::AppError;
-use crate::api::partners::CodeCheck;
 use crate::domain::money::Cents;
 use crate::domain::partner::{apply_discount, normalize_code};
+use crate::dto::AppError;
+use crate::dto::partners::CodeCheck;
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::{DbConn, orders, partners, payments, users};
 use chrono::Utc;

@@ -1,11 +1,11 @@
 //! Orders: creating them from the form, the checkout view, paying, and the customer's list.
 
-use crate::api::AppError;
-use crate::api::orders::{
-    AppliedCode, CardPayment, CheckoutView, OrderFormOptions, OrderSummary, PaymentLine,
-};
 use crate::domain::money::Cents;
 use crate::domain::order::{self, Frequency, OrderForm, OrderKind};
+use crate::dto::AppError;
+use crate::dto::orders::{
+    AppliedCode, CardPayment, CheckoutView, OrderFormOptions, OrderSummary, PaymentLine,
+};
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::{events, orders, payments, reversals};
 use crate::server::ports::{GatewayError, PaymentIntentRequest, SubscriptionRequest};

@@ -1,12 +1,13 @@
 //! Partners: registration, the partner dashboard, and the admin list, detail and status changes.
 
-use crate::api::AppError;
-use crate::api::partners::{
-    AdminPartnerDetail, AdminPartnerRow, CommissionLine, MonthBar, Paged, PartnerDashboard,
-};
 use crate::domain::money::Cents;
 use crate::domain::partner::{
     self, COMMISSION_STATUSES, DEFAULT_DISCOUNT, PartnerStatus, PartnerType,
+};
+use crate::dto::AppError;
+use crate::dto::Paged;
+use crate::dto::partners::{
+    AdminPartnerDetail, AdminPartnerRow, CommissionLine, MonthBar, PartnerDashboard,
 };
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::commissions::{self as commission_rows, CommissionFilter};

@@ -6,7 +6,7 @@
 //! first (with an idempotency key derived from the payment, so a retry refunds once) and then
 //! records the refund as `charge.refunded` would, so Stripe's own event later changes nothing.
 
-use crate::api::AppError;
+use crate::dto::AppError;
 use crate::server::context::AppState;
 use crate::server::db::reversals::{self, Kind, NewReversal};
 use crate::server::db::{orders, payments};

@@ -10,8 +10,8 @@
 //!   end at the gateway; it acts once per payment, whichever event arrives first;
 //! - a partial refund is only recorded (see `db::reversals`): the payment and commission stand.
 
-use crate::api::AppError;
 use crate::domain::order::{Frequency, OrderKind, upfront_schedule};
+use crate::dto::AppError;
 use crate::server::db::reversals::Kind;
 use crate::server::db::{DbConn, events, orders, payments};
 use crate::server::services::commissions;

@@ -8,8 +8,8 @@
 //! stay scheduled; no further invoice schedules anything (an invoice that still arrives waits for
 //! an admin as `needs_review`).
 
-use crate::api::AppError;
 use crate::domain::order::OrderKind;
+use crate::dto::AppError;
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::orders;
 use chrono::Utc;

@@ -18,8 +18,8 @@
 //!   a 2025-shape invoice, the invoice of a PaymentIntent) is asked for before it, and a subscription
 //!   to cancel is cancelled after it commits (a maintenance pass retries a failed cancellation).
 
-use crate::api::AppError;
 use crate::domain::money::Cents;
+use crate::dto::AppError;
 use crate::server::context::AppState;
 use crate::server::db::reversals::{self, Kind, NewReversal};
 use crate::server::db::{DbConn, orders, payments, webhook_events};

@@ -1,7 +1,7 @@
 //! Accessible form fields: a label, the input, an optional hint, and the field's error message,
 //! wired with `aria-invalid` / `aria-describedby` so screen readers read the message with the field.
 
-use crate::api::AppError;
+use crate::dto::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

@@ -1,6 +1,6 @@
 //! Header and footer around every page.
 
-use crate::api::Role;
+use crate::dto::Role;
 use crate::ui::{AccountActions, ViewerResource};
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,6 +1,6 @@
 //! Showing an [`AppError`] on a page: log-in redirects, 404s and friendly messages.
 
-use crate::api::AppError;
+use crate::dto::AppError;
 use crate::ui::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;

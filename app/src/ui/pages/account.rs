@@ -1,4 +1,4 @@
-use crate::api::AppError;
+use crate::dto::AppError;
 use crate::ui::ViewerResource;
 use crate::ui::components::notice::ErrorView;
 use leptos::prelude::*;

@@ -1,4 +1,5 @@
-use crate::api::admin::{AdminOverview, get_admin_overview};
+use crate::api::admin::get_admin_overview;
+use crate::dto::admin::AdminOverview;
 use crate::ui::components::notice::ErrorView;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,11 +1,11 @@
 //! Admin: every order, filterable by status and paged; one order with its payments and deliveries.
 
-use crate::api::AppError;
 use crate::api::admin::{
-    AdminCancelSubscription, AdminOrderDetail, AdminOrderPage, ReviewPayment, SimulateNextInvoice,
-    get_admin_order, list_orders,
+    AdminCancelSubscription, ReviewPayment, SimulateNextInvoice, get_admin_order, list_orders,
 };
-use crate::api::orders::PaymentLine;
+use crate::dto::AppError;
+use crate::dto::admin::{AdminOrderDetail, AdminOrderPage};
+use crate::dto::orders::PaymentLine;
 use crate::ui::components::form::{action_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;

@@ -1,11 +1,13 @@
 //! Admin: partners (filter, search, paging, approve / suspend / reactivate) and the commission
 //! review (approve, reject with a reason, approve everything pending in the filtered list).
 
-use crate::api::AppError;
 use crate::api::partners::{
-    AdminPartnerDetail, AdminPartnerRow, ApproveCommissions, CommissionLine, Paged,
-    RejectCommission, SetPartnerStatus, get_admin_partner, list_commissions, list_partners,
+    ApproveCommissions, RejectCommission, SetPartnerStatus, get_admin_partner, list_commissions,
+    list_partners,
 };
+use crate::dto::AppError;
+use crate::dto::Paged;
+use crate::dto::partners::{AdminPartnerDetail, AdminPartnerRow, CommissionLine};
 use crate::ui::components::form::{action_error, field_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;

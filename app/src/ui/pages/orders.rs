@@ -1,12 +1,12 @@
 //! The customer's shop pages: the order form, checkout, and "my orders".
 
-use crate::api::AppError;
 use crate::api::orders::{
-    AppliedCode, CancelSubscription, CardPayment, CheckoutView, CreateOrder, OrderFormOptions,
-    OrderSummary, PayOrder, get_checkout, get_my_orders, get_order_form_options,
+    CancelSubscription, CreateOrder, PayOrder, get_checkout, get_my_orders, get_order_form_options,
 };
 use crate::api::partners::{ApplyDiscountCode, RemoveDiscountCode};
 use crate::domain::order::{COUNTRIES, Frequency, OrderKind};
+use crate::dto::AppError;
+use crate::dto::orders::{AppliedCode, CardPayment, CheckoutView, OrderFormOptions, OrderSummary};
 use crate::ui::components::form::{
     Field, SelectField, TextAreaField, action_error, field_error, form_error,
 };

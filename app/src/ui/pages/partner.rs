@@ -1,7 +1,8 @@
 //! Partner pages: registration and the partner dashboard (code, numbers, earnings chart, commissions).
 
-use crate::api::AppError;
-use crate::api::partners::{CommissionLine, MonthBar, PartnerDashboard, get_partner_dashboard};
+use crate::api::partners::get_partner_dashboard;
+use crate::dto::AppError;
+use crate::dto::partners::{CommissionLine, MonthBar, PartnerDashboard};
 use crate::ui::AccountActions;
 use crate::ui::components::form::{Field, SelectField, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};

@@ -96,11 +96,26 @@ impl FromServerFnError for AppError {
 /// ", quoting reference …" for the user's message, or "" in the browser, which has no log.
 #[cfg(feature = "ssr")]
 fn report(detail: &str) -> String {
-    let reference = crate::server::error::log_request_error(detail);
+    let reference = reference();
+    tracing::warn!(%reference, detail, "request could not be processed");
     format!("; if it keeps happening, quote reference {reference}")
 }
 
 #[cfg(not(feature = "ssr"))]
 fn report(_detail: &str) -> String {
     String::new()
+}
+
+/// The reference a user quotes to support: the request id when serving a request (every log line of
+/// the request carries it), otherwise a short random one for jobs and commands.
+#[cfg(feature = "ssr")]
+pub fn reference() -> String {
+    use rand::RngCore as _;
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| Some(parts.headers.get("x-request-id")?.to_str().ok()?.to_owned()))
+        .unwrap_or_else(|| {
+            let mut bytes = [0u8; 4];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        })
 }

@@ -1,0 +1,49 @@
+//! The wire types: what server functions return and pages render, and the one error users see.
+//!
+//! Compiled for both the server and the browser. This module sits at the bottom of the layers with
+//! [`crate::domain`]: `ui → api → server (services → db) → dto, domain`. Nothing here names `api`,
+//! `server` or `ui`; DTOs are built by services from rows and never carry secrets (password or
+//! token hashes).
+
+pub mod admin;
+pub mod error;
+pub mod orders;
+pub mod partners;
+
+pub use error::AppError;
+
+use serde::{Deserialize, Serialize};
+
+/// A page of rows with where it sits in the whole list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub rows: Vec<T>,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+/// What a user may do. A user is exactly one of these for navigation purposes (admins outrank
+/// partners, partners outrank customers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Customer,
+    Partner,
+    Admin,
+}
+
+/// The signed-in user as pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+}
+
+impl Viewer {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}

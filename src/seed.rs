@@ -119,9 +119,11 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
         (CUSTOMERS[2].2, "upfront", "65"),
     ];
     for (email, kind, budget) in referred {
-        let user = app::server::db::sessions::find_user_by_email(&state.db, email)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("demo customer {email} is missing"))?;
+        let user: app::server::context::CurrentUser =
+            users::find_signed_in_by_email(&state.db, email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo customer {email} is missing"))?
+                .into();
         let form = OrderForm {
             kind: kind.into(),
             budget: budget.into(),

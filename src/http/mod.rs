@@ -1,7 +1,7 @@
 //! HTTP: building the app state, the router, and the middleware every request passes through.
 //!
 //! Layers, outermost first: request id → trace → panic catcher → body limit → compression →
-//! security headers → same-origin check → client address → session.
+//! security headers → same-origin check → client address → session and signed-in user (axum-login).
 
 pub mod middleware;
 pub mod stripe_webhook;
@@ -10,7 +10,6 @@ use crate::config::Config;
 use app::server::context::{AppState, Settings};
 use app::server::db::{self, Pool};
 use app::server::rate_limit::RateLimits;
-use app::server::session;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -130,10 +129,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                     config.trust_proxy,
                     middleware::client_ip,
                 ))
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    session::load_user,
-                )),
+                .layer(app::server::auth::layer(state.db.clone(), &state.settings)),
         )
         .with_state(state)
 }

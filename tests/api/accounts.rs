@@ -193,3 +193,109 @@ async fn session_cookie_flags() {
         "the database holds a digest, not the cookie value"
     );
 }
+
+#[tokio::test]
+async fn changing_the_password_signs_out_every_other_device() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let laptop = app.client.clone();
+    let phone = TestApp {
+        client: browser(),
+        ..app
+    };
+    session_cookie(&phone.log_in("ann@example.com", PASSWORD).await).expect("phone signed in");
+    assert_eq!(phone.scalar("SELECT COUNT(*) FROM sessions").await, 2);
+    let before = session_cookie(&phone.get("/account").await);
+
+    let response = phone
+        .submit(
+            "/account",
+            "/api/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    let renewed = session_cookie(&response).expect("the phone gets a new session id");
+    assert_ne!(Some(renewed), before);
+    let (path, html) = phone.follow(response).await;
+    assert_eq!(path, "/account?password=changed");
+    assert!(html.contains("Your password was changed."), "{html}");
+    assert!(html.contains("Hello, Ann"), "the phone stays signed in");
+
+    let stale = laptop.get(phone.url("/account")).send().await.unwrap();
+    assert_eq!(
+        stale.status(),
+        StatusCode::FOUND,
+        "the laptop is signed out"
+    );
+    assert!(location_path(&stale).starts_with("/login?next=/account"));
+    assert_eq!(
+        phone.scalar("SELECT COUNT(*) FROM sessions").await,
+        1,
+        "only the phone's session is left"
+    );
+    let data = phone.scalar_text("SELECT data FROM sessions").await;
+    assert!(
+        !data.contains("argon2"),
+        "no password hash in session data: {data}"
+    );
+
+    let fresh = TestApp {
+        client: browser(),
+        ..phone
+    };
+    assert!(
+        session_cookie(&fresh.log_in("ann@example.com", PASSWORD).await).is_none(),
+        "the old password no longer works"
+    );
+    assert!(
+        session_cookie(
+            &fresh
+                .log_in("ann@example.com", "a brand new passphrase")
+                .await
+        )
+        .is_some(),
+        "the new one does"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_changes_nothing() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let response = app
+        .submit(
+            "/account",
+            "/api/account/password",
+            &[
+                ("current_password", "not my password"),
+                ("new_password", "short"),
+            ],
+        )
+        .await;
+    let (path, html) = app.follow(response).await;
+    assert!(path.starts_with("/account"), "{path}");
+    assert!(
+        html.contains("That is not your current password."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Use at least 10 characters for your password."),
+        "{html}"
+    );
+    assert!(!html.contains("Your password was changed."));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sessions").await,
+        1,
+        "still signed in"
+    );
+    let (_, html) = app.page("/account").await;
+    assert!(html.contains("Hello, Ann"));
+    let fresh = TestApp {
+        client: browser(),
+        ..app
+    };
+    assert!(session_cookie(&fresh.log_in("ann@example.com", PASSWORD).await).is_some());
+}

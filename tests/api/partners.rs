@@ -561,8 +561,11 @@ async fn admins_approve_suspend_and_review_commissions() {
     app.log_out().await;
     let id = partner_id(&app, "rosie@example.com").await;
     let code = code_of(&app, "rosie@example.com").await;
+    // Making an existing account an admin resets its password (the operator's recovery path),
+    // which signs its sessions out; the admin logs in afresh.
     app.sign_up("root@example.com", "Root").await;
     app.make_admin("root@example.com").await;
+    app.log_in("root@example.com", PASSWORD).await;
 
     // The list, filtered and searched.
     let (_, html) = app.page("/admin/partners?status=pending").await;

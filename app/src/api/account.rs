@@ -25,7 +25,7 @@ pub async fn sign_up(
             state.limits.signup.check(&context::client_key())?;
             let user_id =
                 accounts::sign_up(&state, &email, &password, &first_name, &last_name).await?;
-            context::start_session(&state, user_id).await?;
+            context::start_session(user_id).await?;
             leptos_axum::redirect(&context::safe_next(next.as_deref(), "/account"));
             Ok(())
         }
@@ -47,7 +47,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
                 state.limits.login_per_account.check(&account)?;
             }
             let user = accounts::authenticate(&state, &email, &password).await?;
-            context::start_session(&state, user.id).await?;
+            context::start_session(user.id).await?;
             let home = if user.is_admin { "/admin" } else { "/account" };
             leptos_axum::redirect(&context::safe_next(next.as_deref(), home));
             Ok(())
@@ -61,9 +61,31 @@ pub async fn log_out() -> Result<(), AppError> {
     use crate::server::context;
     context::respond(
         async {
-            let state = context::app_state()?;
-            context::end_session(&state).await?;
+            context::end_session().await?;
             leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes the signed-in user's password. Every other session of the user ends; this one goes on
+/// under a new session id. Attempts count against the account's log-in limit, so a borrowed session
+/// cannot be used to guess the current password.
+#[server(endpoint = "account/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::server::{context, services::accounts};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_user()?;
+            state.limits.login_per_account.check(&user.email)?;
+            accounts::change_password(&state, &user, &current_password, &new_password).await?;
+            context::start_session(user.id).await?;
+            leptos_axum::redirect("/account?password=changed");
             Ok(())
         }
         .await,

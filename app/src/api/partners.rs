@@ -35,7 +35,7 @@ pub async fn register_partner(
                 partner_type,
             };
             let user_id = partners::register(&state, &form).await?;
-            context::start_session(&state, user_id).await?;
+            context::start_session(user_id).await?;
             leptos_axum::redirect("/partner/dashboard");
             Ok(())
         }

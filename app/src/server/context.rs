@@ -1,13 +1,15 @@
 //! Request-scoped access for server functions and pages: the shared state, the signed-in user,
 //! the client's address, and starting/ending sessions.
 //!
-//! Invariant: the signed-in user comes only from [`session::load_user`](super::session::load_user),
-//! which puts a [`CurrentUser`] into the request extensions after checking the session in the database.
+//! Invariant: the signed-in user comes only from axum-login's [`AuthSession`], which the auth layer
+//! (see [`auth::layer`](super::auth::layer)) puts into the request extensions after loading the
+//! session from the database and checking its auth hash against the user's.
 
+use super::auth::AuthSession;
+use super::db;
 use super::db::Pool;
 use super::ports::PaymentGateway;
 use super::rate_limit::RateLimits;
-use super::{db, session};
 use crate::domain::order::OrderRules;
 use crate::dto::{AppError, Role, Viewer};
 use http::request::Parts;
@@ -63,7 +65,9 @@ pub struct CurrentUser {
     pub is_admin: bool,
     /// Set when the user is a partner (of any status).
     pub partner_id: Option<i64>,
-    pub session_digest: String,
+    /// SHA-256 of the password hash: axum-login keeps it in the session and signs the session out
+    /// when it no longer matches (the password changed).
+    pub auth_hash: Vec<u8>,
 }
 
 impl CurrentUser {
@@ -101,7 +105,7 @@ fn parts() -> Option<Parts> {
 }
 
 pub fn current_user() -> Option<CurrentUser> {
-    parts()?.extensions.get::<CurrentUser>().cloned()
+    parts()?.extensions.get::<AuthSession>()?.user.clone()
 }
 
 pub fn require_user() -> Result<CurrentUser, AppError> {
@@ -167,39 +171,41 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-fn set_cookie(value: String) {
-    if let (Some(options), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&value),
-    ) {
-        options.append_header(http::header::SET_COOKIE, value);
-    }
+/// The request's session (a handle: changes are saved by the session layer after the handler).
+async fn auth_session() -> Result<AuthSession, AppError> {
+    leptos_axum::extract::<AuthSession>()
+        .await
+        .map_err(|e| AppError::internal(format!("auth session missing: {e}")))
 }
 
-/// Signs `user_id` in with a brand-new session. Any session the request came with is deleted first,
-/// so a session id planted before log-in never becomes an authenticated one.
-pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
-    if let Some(user) = current_user() {
-        db::sessions::delete(&state.db, &user.session_digest).await?;
+/// Signs `user_id` in. The session id is always a new one: axum-login cycles it for a session that
+/// was not signed in, and we cycle it ourselves for one that was (signing in again, or after a
+/// password change), so an id planted or seen before never becomes an authenticated one.
+pub async fn start_session(user_id: i64) -> Result<(), AppError> {
+    use axum_login::AuthnBackend as _;
+    let mut auth = auth_session().await?;
+    let user = auth
+        .backend
+        .get_user(&user_id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("sign-in: no user {user_id}")))?;
+    if auth.user.is_some() {
+        let session = leptos_axum::extract::<tower_sessions::Session>()
+            .await
+            .map_err(|e| AppError::internal(format!("session missing: {e}")))?;
+        session.cycle_id().await.map_err(AppError::internal)?;
     }
-    let now = chrono::Utc::now();
-    let secret =
-        db::sessions::create(&state.db, user_id, now, now + state.settings.session_ttl).await?;
-    set_cookie(session::cookie(
-        &state.settings,
-        &secret,
-        state.settings.session_ttl.num_seconds(),
-    ));
-    Ok(())
+    auth.login(&user).await.map_err(AppError::internal)
 }
 
-/// Deletes the request's session (if any) and clears the cookie.
-pub async fn end_session(state: &AppState) -> Result<(), AppError> {
-    if let Some(user) = current_user() {
-        db::sessions::delete(&state.db, &user.session_digest).await?;
-    }
-    set_cookie(session::cookie(&state.settings, "", 0));
-    Ok(())
+/// Signs the request's user out: deletes the session row; the layer clears the cookie.
+pub async fn end_session() -> Result<(), AppError> {
+    auth_session()
+        .await?
+        .logout()
+        .await
+        .map(drop)
+        .map_err(AppError::internal)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //!
 //! This is the one `ssr`-gated module of the app crate; nothing in here is compiled to wasm.
 
+pub mod auth;
 pub mod context;
 pub mod db;
 pub mod error;
@@ -9,6 +10,5 @@ pub mod password;
 pub mod ports;
 pub mod rate_limit;
 pub mod services;
-pub mod session;
 pub mod stripe;
 pub mod token;

@@ -1,70 +1,136 @@
-//! Queries on `sessions`. Only the SHA-256 digest of a session secret is stored.
+//! The `sessions` table as tower-sessions' [`SessionStore`]: rows are keyed by the SHA-256 digest of
+//! the session id, never the id itself, so a copy of the database yields no working cookie.
+//!
+//! Invariants: a row holds the session's data (JSON) and, when someone is signed in, their user id
+//! (so a password change can end every session of that user). A row past `expires_at` is never
+//! loaded; the maintenance pass deletes it.
 
 use super::Pool;
-use crate::server::context::CurrentUser;
 use crate::server::token;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
 
-/// Creates a session and returns its secret (for the cookie; never stored).
-pub async fn create(
-    pool: &Pool,
-    user_id: i64,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> sqlx::Result<String> {
-    let secret = token::new_secret();
-    sqlx::query(
-        "INSERT INTO sessions (digest, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(token::digest(&secret))
-    .bind(user_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(pool)
-    .await?;
-    Ok(secret)
+/// Where axum-login keeps the signed-in user in the session data.
+const AUTH_DATA_KEY: &str = "axum-login.data";
+
+#[derive(Debug, Clone)]
+pub struct DigestStore {
+    pool: Pool,
 }
 
-/// The user columns a [`CurrentUser`] is made of (with the partner id, if any).
-const USER_SELECT: &str = "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, p.id
-     FROM users u LEFT JOIN partners p ON p.user_id = u.id";
-
-type UserTuple = (i64, String, String, String, bool, Option<i64>);
-
-fn current_user(row: UserTuple, session_digest: &str) -> CurrentUser {
-    let (id, email, first_name, last_name, is_admin, partner_id) = row;
-    CurrentUser {
-        id,
-        email,
-        first_name,
-        last_name,
-        is_admin,
-        partner_id,
-        session_digest: session_digest.to_owned(),
+impl DigestStore {
+    pub fn new(pool: Pool) -> Self {
+        Self { pool }
     }
 }
 
-pub async fn find_user(
-    pool: &Pool,
-    digest: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Option<CurrentUser>> {
-    let row: Option<UserTuple> = sqlx::query_as(&format!(
-        "{USER_SELECT} JOIN sessions s ON s.user_id = u.id WHERE s.digest = $1 AND s.expires_at > $2"
-    ))
-    .bind(digest)
-    .bind(now)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|row| current_user(row, digest)))
+/// The stored key of a session id: hex SHA-256 of the id as the cookie carries it.
+pub fn digest(id: &Id) -> String {
+    token::digest(&id.to_string())
 }
 
-pub async fn delete(pool: &Pool, digest: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE digest = $1")
-        .bind(digest)
+fn backend(error: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+fn to_chrono(at: time::OffsetDateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond()).unwrap_or_default()
+}
+
+/// The columns a record is stored as: data, signed-in user, expiry.
+fn columns(record: &Record) -> session_store::Result<(String, Option<i64>, DateTime<Utc>)> {
+    let data = serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let user_id = record
+        .data
+        .get(AUTH_DATA_KEY)
+        .and_then(|auth| auth.get("user_id"))
+        .and_then(serde_json::Value::as_i64);
+    Ok((data, user_id, to_chrono(record.expiry_date)))
+}
+
+impl DigestStore {
+    /// Inserts the record; `on_conflict` says what happens when its digest is already stored.
+    /// Returns how many rows were written.
+    async fn insert(&self, record: &Record, on_conflict: &str) -> session_store::Result<u64> {
+        let (data, user_id, expires_at) = columns(record)?;
+        let done = sqlx::query(&format!(
+            "INSERT INTO sessions (digest, user_id, data, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) {on_conflict}"
+        ))
+        .bind(digest(&record.id))
+        .bind(user_id)
+        .bind(&data)
+        .bind(Utc::now())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
+}
+
+#[async_trait]
+impl SessionStore for DigestStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A collision of 128 random bits is as good as impossible, but the store's contract is to
+        // pick a new id rather than overwrite someone else's session.
+        while self.insert(record, "DO NOTHING").await? == 0 {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.insert(
+            record,
+            "DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row: Option<(String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT data, expires_at FROM sessions WHERE digest = $1 AND expires_at > $2",
+        )
+        .bind(digest(id))
+        .bind(Utc::now())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some((data, expires_at)) = row else {
+            return Ok(None);
+        };
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at.timestamp())
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data: serde_json::from_str(&data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE digest = $1")
+            .bind(digest(id))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Ends every session of a user (after a password change); returns how many.
+pub async fn delete_for_user(pool: &Pool, user_id: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
         .execute(pool)
         .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 /// Removes expired sessions; returns how many.
@@ -74,13 +140,4 @@ pub async fn delete_expired(pool: &Pool, now: DateTime<Utc>) -> sqlx::Result<u64
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
-}
-
-/// The user as a request would see them (for operator commands that act on a user's behalf).
-pub async fn find_user_by_email(pool: &Pool, email: &str) -> sqlx::Result<Option<CurrentUser>> {
-    let row: Option<UserTuple> = sqlx::query_as(&format!("{USER_SELECT} WHERE u.email = $1"))
-        .bind(email)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|row| current_user(row, "")))
 }

@@ -3,14 +3,6 @@
 use super::{DbConn, Pool};
 use chrono::{DateTime, Utc};
 
-/// What log-in needs. Holds the password hash, so it is deliberately not `Serialize`.
-#[derive(Debug, sqlx::FromRow)]
-pub struct AuthRow {
-    pub id: i64,
-    pub password_hash: String,
-    pub is_admin: bool,
-}
-
 #[derive(Debug, sqlx::FromRow)]
 pub struct UserRow {
     pub id: i64,
@@ -72,13 +64,6 @@ pub async fn set_referred_by(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn find_auth_by_email(pool: &Pool, email: &str) -> sqlx::Result<Option<AuthRow>> {
-    sqlx::query_as("SELECT id, password_hash, is_admin FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(pool)
-        .await
-}
-
 /// Makes an existing user an admin with a new password; returns false when no such user.
 pub async fn promote_to_admin(
     pool: &Pool,
@@ -135,4 +120,54 @@ pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<UserRow>> {
     .bind(id)
     .fetch_optional(pool)
     .await
+}
+
+/// A user as sign-in sees them: who they are, what they may do, and their password hash (from which
+/// the session's auth hash is derived, so a password change signs every old session out).
+#[derive(Debug, sqlx::FromRow)]
+pub struct SignedInRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub is_admin: bool,
+    pub password_hash: String,
+    /// Set when the user is a partner (of any status).
+    pub partner_id: Option<i64>,
+}
+
+const SIGNED_IN_SELECT: &str =
+    "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, u.password_hash, p.id AS partner_id
+     FROM users u LEFT JOIN partners p ON p.user_id = u.id";
+
+pub async fn find_signed_in(pool: &Pool, id: i64) -> sqlx::Result<Option<SignedInRow>> {
+    sqlx::query_as(&format!("{SIGNED_IN_SELECT} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn find_signed_in_by_email(
+    pool: &Pool,
+    email: &str,
+) -> sqlx::Result<Option<SignedInRow>> {
+    sqlx::query_as(&format!("{SIGNED_IN_SELECT} WHERE u.email = $1"))
+        .bind(email)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn set_password_hash(
+    pool: &Pool,
+    id: i64,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(password_hash)
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(())
 }

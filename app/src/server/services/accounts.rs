@@ -1,10 +1,13 @@
 //! Creating accounts and checking passwords.
 
 use crate::domain::account::{self, NewAccount};
+use crate::domain::validation::FieldErrors;
 use crate::dto::AppError;
-use crate::server::context::AppState;
-use crate::server::db::{self, DbConn, Pool, users};
+use crate::server::auth::{Credentials, Users};
+use crate::server::context::{AppState, CurrentUser};
+use crate::server::db::{self, DbConn, Pool, sessions, users};
 use crate::server::password;
+use axum_login::AuthnBackend as _;
 
 /// Registers a customer. A taken email (in any letter case) is a field error, not a crash.
 pub async fn sign_up(
@@ -51,16 +54,61 @@ pub async fn authenticate(
     state: &AppState,
     email: &str,
     password: &str,
-) -> Result<users::AuthRow, AppError> {
+) -> Result<CurrentUser, AppError> {
     let email =
         account::normalize_email(email).map_err(|message| AppError::field("email", message))?;
-    let row = users::find_auth_by_email(&state.db, &email).await?;
-    let hash = row.as_ref().map(|r| r.password_hash.clone());
-    if password::verify(password.to_owned(), hash).await? {
-        row.ok_or(AppError::BadCredentials)
-    } else {
-        Err(AppError::BadCredentials)
+    let credentials = Credentials {
+        email,
+        password: password.to_owned(),
+    };
+    Users::new(state.db.clone())
+        .authenticate(credentials)
+        .await?
+        .ok_or(AppError::BadCredentials)
+}
+
+/// Changes the signed-in user's password after checking the current one, and ends every session
+/// of theirs (the caller signs the current one in again with a new id). A wrong current password
+/// is a field error and changes nothing.
+pub async fn change_password(
+    state: &AppState,
+    user: &CurrentUser,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    let matches = Users::new(state.db.clone())
+        .authenticate(Credentials {
+            email: user.email.clone(),
+            password: current.to_owned(),
+        })
+        .await?
+        .is_some_and(|found| found.id == user.id);
+    if !matches {
+        errors.add("current_password", "That is not your current password.");
     }
+    if errors
+        .check("new_password", account::check_password(new))
+        .is_some()
+        && new == current
+    {
+        errors.add(
+            "new_password",
+            "Choose a password different from your current one.",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors.into_vec()));
+    }
+    let hash = password::hash(new.to_owned()).await?;
+    users::set_password_hash(&state.db, user.id, &hash, chrono::Utc::now()).await?;
+    let ended = sessions::delete_for_user(&state.db, user.id).await?;
+    tracing::info!(
+        user_id = user.id,
+        sessions = ended,
+        "password changed; sessions ended"
+    );
+    Ok(())
 }
 
 /// What [`create_admin`] did.

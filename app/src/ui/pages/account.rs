@@ -1,8 +1,13 @@
+//! The account page: who is signed in, where to go next, and changing the password.
+
+use crate::api::account::ChangePassword;
 use crate::dto::AppError;
 use crate::ui::ViewerResource;
-use crate::ui::components::notice::ErrorView;
+use crate::ui::components::form::{Field, field_error, form_error};
+use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// The customer's home: who they are and what they have ordered.
 #[component]
@@ -27,6 +32,7 @@ pub fn AccountPage() -> impl IntoView {
                                     <a href="/orders" class="rounded-md border border-stone-300 px-4 py-2 font-medium hover:bg-stone-100">"Your orders"</a>
                                 </div>
                             </div>
+                            <PasswordForm />
                         </section>
                     }.into_any(),
                     Ok(None) => view! { <ErrorView error=AppError::Unauthenticated /> }.into_any(),
@@ -34,5 +40,37 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Current and new password. On success the page reloads with `?password=changed` and says so.
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let general = form_error(action, false);
+    let changed =
+        use_query_map().with_untracked(|q| q.get("password").as_deref() == Some("changed"));
+    view! {
+        <section aria-labelledby="password-heading" class="rounded-lg border border-stone-200 bg-white p-6 shadow-sm">
+            <h2 id="password-heading" class="font-medium">"Change your password"</h2>
+            <p class="mt-1 text-sm text-stone-600">"Changing it signs you out on every other device."</p>
+            {changed.then(|| view! {
+                <p role="status" class="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800">
+                    "Your password was changed. Every other device has been signed out."
+                </p>
+            })}
+            <ActionForm action=action attr:class="mt-4 max-w-md space-y-4" attr:novalidate=true>
+                {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true
+                    error=field_error(action, "current_password") />
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" required=true
+                    hint="At least 10 characters. A short sentence is easy to remember."
+                    error=field_error(action, "new_password") />
+                <button type="submit" class="rounded-md bg-rose-700 px-4 py-2.5 font-medium text-white hover:bg-rose-800 disabled:opacity-60"
+                    disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Changing…" } else { "Change password" }}
+                </button>
+            </ActionForm>
+        </section>
     }
 }

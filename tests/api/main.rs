@@ -13,5 +13,6 @@ mod money;
 mod orders;
 mod partners;
 mod security;
+mod settings;
 mod stripe;
 mod webhooks;

@@ -130,10 +130,13 @@ async fn step1_registration_creates_user_partner_and_code_and_signs_in() {
         (status.as_str(), kind.as_str(), business.as_str()),
         ("pending", "non_delivery", "Rosie's Roses")
     );
+    // New partners get the program's terms until an admin gives them their own.
+    assert_eq!(testid_text(&html, "terms-rate"), "5%");
+    assert_eq!(testid_text(&html, "terms-discount"), "$5.00");
     assert_eq!(
-        app.scalar("SELECT discount_cents FROM discount_codes")
+        app.scalar("SELECT COUNT(*) FROM partners WHERE referral_rate_bps IS NULL AND discount_cents IS NULL")
             .await,
-        500
+        1
     );
 
     // A bad form creates nothing and says what to fix.
@@ -444,7 +447,7 @@ async fn applying_twice_or_another_code_is_sensible_and_the_referrer_never_chang
         .execute(&app.pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE discount_codes SET discount_cents = 1000 WHERE partner_id = $1")
+    sqlx::query("UPDATE partners SET discount_cents = 1000 WHERE id = $1")
         .bind(ben_id)
         .execute(&app.pool)
         .await

@@ -5,4 +5,5 @@ pub mod account;
 pub mod money;
 pub mod order;
 pub mod partner;
+pub mod rate;
 pub mod validation;

@@ -1,22 +1,21 @@
 //! Partner program rules (DESIGN §4, Phase 1): partner kinds and states, discount codes, the
 //! checkout discount and the referral commission.
 //!
-//! Invariants: a discounted charge is never below [`MIN_CHARGE`]; a referral commission is 5% of the
-//! per-delivery budget rounded half-to-even to the cent; codes are 3–30 characters of `a-z0-9-`,
-//! stored lower case and matched case-insensitively.
+//! Invariants: a discounted charge is never below [`MIN_CHARGE`]; a referral commission is the
+//! partner's rate (program setting or per-partner override, see [`super::rate`]) of the per-delivery
+//! budget, rounded half-to-even to the cent; codes are 3–30 characters of `a-z0-9-`, stored lower
+//! case and matched case-insensitively.
 
 use super::account::{NewAccount, validate_signup};
-use super::money::Cents;
+use super::money::{Cents, parse_amount};
 use super::validation::{FieldError, FieldErrors};
 
 /// Stripe's smallest charge in USD/AUD/NZD/CAD/EUR-like currencies: a discount never goes below it.
 pub const MIN_CHARGE: Cents = Cents(50);
-/// The discount a new code gives (the plan's $5.00).
-pub const DEFAULT_DISCOUNT: Cents = Cents(500);
+/// The largest discount an admin can set ($1,000.00); a charge still never goes below [`MIN_CHARGE`].
+pub const MAX_DISCOUNT: Cents = Cents(100_000);
 /// Referral commissions are earned on this many of a referred customer's first succeeded payments.
 pub const COMMISSIONED_PAYMENTS: i64 = 3;
-/// Referral commission rate, in basis points (5%).
-pub const REFERRAL_RATE_BPS: i64 = 500;
 pub const MAX_CODE_LEN: usize = 30;
 /// Length of the random part appended to the business-name slug.
 pub const CODE_SUFFIX_LEN: usize = 4;
@@ -226,38 +225,25 @@ pub fn apply_discount(subtotal: Cents, discount: Cents) -> (Cents, Cents) {
     (Cents(total), Cents(subtotal.0 - total))
 }
 
-/// `value × bps / 10 000`, rounded half-to-even to the cent (as the original Decimal fields did).
-pub fn percent_half_even(value: Cents, bps: i64) -> Cents {
-    let n = i128::from(value.0) * i128::from(bps);
-    let (q, r) = (n.div_euclid(10_000), n.rem_euclid(10_000));
-    let up = r > 5_000 || (r == 5_000 && q % 2 != 0);
-    Cents(i64::try_from(q + i128::from(up)).unwrap_or(i64::MAX))
-}
-
-/// The referral commission for one payment: 5% of the order's per-delivery budget.
-pub fn referral_commission(budget: Cents) -> Cents {
-    percent_half_even(budget, REFERRAL_RATE_BPS)
+/// Parses the discount an admin typed (`5`, `$7.50`): more than zero and at most [`MAX_DISCOUNT`].
+pub fn parse_discount(raw: &str) -> Result<Cents, String> {
+    let amount = parse_amount(raw)?;
+    if amount.0 <= 0 {
+        return Err("A discount must be more than zero.".into());
+    }
+    if amount > MAX_DISCOUNT {
+        return Err(format!(
+            "Keep the discount at or below {}.",
+            MAX_DISCOUNT.to_decimal_string()
+        ));
+    }
+    Ok(amount)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    /// The reference: `value × bps / 10 000` as an exact fraction, rounded to the nearer whole
-    /// cent, ties to the even one (compares distances to both neighbours; no floats).
-    fn exact_half_even(value: i64, bps: i64) -> i64 {
-        let (num, den) = (i128::from(value) * i128::from(bps), 10_000_i128);
-        let lower = num / den;
-        let (below, above) = (num - lower * den, (lower + 1) * den - num);
-        let rounded = match below.cmp(&above) {
-            std::cmp::Ordering::Less => lower,
-            std::cmp::Ordering::Greater => lower + 1,
-            std::cmp::Ordering::Equal if lower % 2 == 0 => lower,
-            std::cmp::Ordering::Equal => lower + 1,
-        };
-        i64::try_from(rounded).unwrap()
-    }
 
     #[test]
     fn slugs_keep_letters_and_digits() {
@@ -308,12 +294,13 @@ mod tests {
     }
 
     #[test]
-    fn commission_is_five_percent_half_to_even() {
-        assert_eq!(referral_commission(Cents(7535)), Cents(377)); // 376.75 → 377
-        assert_eq!(referral_commission(Cents(5000)), Cents(250));
-        assert_eq!(referral_commission(Cents(5010)), Cents(250)); // 250.5 → 250 (even)
-        assert_eq!(referral_commission(Cents(5030)), Cents(252)); // 251.5 → 252 (even)
-        assert_eq!(referral_commission(Cents(5050)), Cents(252)); // 252.5 → 252
+    fn discounts_admins_can_set() {
+        assert_eq!(parse_discount("5"), Ok(Cents(500)));
+        assert_eq!(parse_discount("$7.50"), Ok(Cents(750)));
+        assert_eq!(parse_discount("1,000"), Ok(MAX_DISCOUNT));
+        for bad in ["0", "0.00", "1000.01", "-5", "", "five"] {
+            assert!(parse_discount(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -359,20 +346,6 @@ mod tests {
         fn generated_codes_are_always_valid(name in "\\PC{0,80}", seed in 0usize..1000) {
             let code = generate_code(&name, |len| seed % len);
             prop_assert!(normalize_code(&code).as_deref() == Some(code.as_str()), "{}", code);
-        }
-
-        #[test]
-        fn half_even_matches_exact_rounding(value in 0i64..100_000_000, bps in 0i64..=10_000) {
-            prop_assert_eq!(percent_half_even(Cents(value), bps).0, exact_half_even(value, bps));
-        }
-
-        /// Exact ties (x.5 cents) are where a wrong tie direction shows: 5% of 20k + 10 cents.
-        #[test]
-        fn half_even_ties_go_to_the_even_cent(k in 0i64..5_000_000) {
-            let value = 20 * k + 10;
-            let got = percent_half_even(Cents(value), 500).0;
-            prop_assert_eq!(got, exact_half_even(value, 500));
-            prop_assert_eq!(got % 2, 0, "{} cents at 5% is a tie and must round to even", value);
         }
     }
 }

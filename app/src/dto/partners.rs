@@ -13,6 +13,8 @@ pub struct CommissionLine {
     pub customer: String,
     pub payment: String,
     pub amount: String,
+    /// The rate the commission was computed at ("5%"), or "—" when it has none.
+    pub rate: String,
     pub status: String,
     pub status_label: String,
     pub note: String,
@@ -38,6 +40,10 @@ pub struct PartnerDashboard {
     pub code: Option<String>,
     pub code_active: bool,
     pub discount: String,
+    /// The partner's referral rate now, "5%".
+    pub rate: String,
+    /// How many of a referred customer's first payments earn a commission.
+    pub commissioned_payments: i64,
     pub share_link: Option<String>,
     pub uses: i64,
     pub customers: i64,
@@ -74,11 +80,50 @@ pub struct AdminPartnerRow {
 pub struct AdminPartnerDetail {
     pub row: AdminPartnerRow,
     pub phone: String,
-    pub discount: String,
+    pub terms: PartnerTerms,
     pub uses: i64,
     pub customers: i64,
     pub pending: String,
     pub approved: String,
     pub paid: String,
     pub commissions: Vec<CommissionLine>,
+}
+
+/// The program's terms as everyone may read them (the partner sign-up page says what partners earn).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramTerms {
+    /// "5%"
+    pub rate: String,
+    /// "$5.00"
+    pub discount: String,
+    pub commissioned_payments: i64,
+}
+
+/// The program settings page: current values (as the form shows them) and who changed them last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramSettings {
+    /// For the form: "5", "7.5".
+    pub rate_percent: String,
+    /// For the form: "5.00".
+    pub discount_amount: String,
+    pub rate: String,
+    pub discount: String,
+    /// "23 Nov 2026 by Ann Lee", or `None` while the defaults stand.
+    pub updated: Option<String>,
+    /// Partners with their own rate or discount, whom a change here does not reach.
+    pub overrides: i64,
+}
+
+/// One partner's rate and discount, and whether each is their own or the program's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerTerms {
+    pub rate: String,
+    pub discount: String,
+    pub rate_is_custom: bool,
+    pub discount_is_custom: bool,
+    /// For the form: the override, or empty when the program setting applies.
+    pub rate_percent: String,
+    pub discount_amount: String,
+    pub program_rate: String,
+    pub program_discount: String,
 }

@@ -116,6 +116,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/admin/partners") view=pages::admin_partners::AdminPartnersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/partners/:id") view=pages::admin_partners::AdminPartnerPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/commissions") view=pages::admin_partners::AdminCommissionsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/settings") view=pages::admin_settings::AdminSettingsPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <components::layout::Footer />

@@ -37,22 +37,25 @@ pub async fn usage_count_for_order(conn: &mut DbConn, order_id: i64) -> sqlx::Re
     .await
 }
 
-/// A `pending` referral commission for `payment_id`; `None` if that payment already has one.
+/// A `pending` referral commission for `payment_id`, with the rate it was computed at; `None` if
+/// that payment already has one.
 pub async fn insert_referral(
     conn: &mut DbConn,
     partner_id: i64,
     payment_id: i64,
     amount_cents: i64,
+    rate_bps: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO commissions (partner_id, payment_id, commission_type, amount_cents, status, created_at, updated_at)
-         VALUES ($1, $2, 'referral', $3, 'pending', $4, $4)
+        "INSERT INTO commissions (partner_id, payment_id, commission_type, amount_cents, rate_bps, status, created_at, updated_at)
+         VALUES ($1, $2, 'referral', $3, $4, 'pending', $5, $5)
          ON CONFLICT (payment_id) WHERE commission_type = 'referral' DO NOTHING RETURNING id",
     )
     .bind(partner_id)
     .bind(payment_id)
     .bind(amount_cents)
+    .bind(rate_bps)
     .bind(now)
     .fetch_optional(conn)
     .await
@@ -138,6 +141,8 @@ pub struct CommissionRow {
     pub customer_email: Option<String>,
     pub commission_type: String,
     pub amount_cents: i64,
+    /// The rate a referral commission was computed at.
+    pub rate_bps: Option<i64>,
     pub status: String,
     pub note: String,
     pub created_at: DateTime<Utc>,
@@ -145,7 +150,7 @@ pub struct CommissionRow {
 
 const COMMISSION_SELECT: &str = "SELECT m.id, m.partner_id, p.business_name, m.payment_id, pay.amount_cents AS payment_cents,
         u.first_name AS customer_first_name, u.last_name AS customer_last_name, u.email AS customer_email,
-        m.commission_type, m.amount_cents, m.status, m.note, m.created_at
+        m.commission_type, m.amount_cents, m.rate_bps, m.status, m.note, m.created_at
      FROM commissions m JOIN partners p ON p.id = m.partner_id
      LEFT JOIN payments pay ON pay.id = m.payment_id LEFT JOIN users u ON u.id = pay.user_id";
 

@@ -11,6 +11,7 @@ pub mod partners;
 pub mod payments;
 pub mod reversals;
 pub mod sessions;
+pub mod settings;
 pub mod users;
 pub mod webhook_events;
 

@@ -17,13 +17,34 @@ pub struct PartnerRow {
     pub email: String,
     pub code_id: Option<i64>,
     pub code: Option<String>,
-    pub discount_cents: Option<i64>,
     pub code_active: Option<bool>,
+    /// The partner's own terms; `None` means the program setting applies.
+    pub rate_override_bps: Option<i64>,
+    pub discount_override_cents: Option<i64>,
+    /// The program settings at the time of the query.
+    pub program_rate_bps: i64,
+    pub program_discount_cents: i64,
+}
+
+impl PartnerRow {
+    /// The referral rate this partner earns now.
+    pub fn rate_bps(&self) -> i64 {
+        self.rate_override_bps.unwrap_or(self.program_rate_bps)
+    }
+
+    /// The discount this partner's code gives now.
+    pub fn discount_cents(&self) -> i64 {
+        self.discount_override_cents
+            .unwrap_or(self.program_discount_cents)
+    }
 }
 
 const PARTNER_SELECT: &str = "SELECT p.id, p.user_id, p.partner_type, p.status, p.business_name, p.phone, p.created_at,
-        u.first_name, u.last_name, u.email, c.id AS code_id, c.code, c.discount_cents, c.is_active AS code_active
-     FROM partners p JOIN users u ON u.id = p.user_id LEFT JOIN discount_codes c ON c.partner_id = p.id";
+        u.first_name, u.last_name, u.email, c.id AS code_id, c.code, c.is_active AS code_active,
+        p.referral_rate_bps AS rate_override_bps, p.discount_cents AS discount_override_cents,
+        s.referral_rate_bps AS program_rate_bps, s.discount_cents AS program_discount_cents
+     FROM partners p JOIN users u ON u.id = p.user_id LEFT JOIN discount_codes c ON c.partner_id = p.id
+     JOIN program_settings s ON s.id = 1";
 
 pub async fn insert(
     conn: &mut DbConn,
@@ -52,16 +73,14 @@ pub async fn insert_code(
     conn: &mut DbConn,
     partner_id: i64,
     code: &str,
-    discount_cents: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO discount_codes (partner_id, code, discount_cents, is_active, created_at)
-         VALUES ($1, $2, $3, TRUE, $4) ON CONFLICT (code) DO NOTHING RETURNING id",
+        "INSERT INTO discount_codes (partner_id, code, is_active, created_at)
+         VALUES ($1, $2, TRUE, $3) ON CONFLICT (code) DO NOTHING RETURNING id",
     )
     .bind(partner_id)
     .bind(code)
-    .bind(discount_cents)
     .bind(now)
     .fetch_optional(conn)
     .await
@@ -81,7 +100,8 @@ pub async fn find_by_user(pool: &Pool, user_id: i64) -> sqlx::Result<Option<Part
         .await
 }
 
-/// What checking a typed code needs: the code and its partner.
+/// What checking a typed code needs: the code, its partner, and the discount it gives now (the
+/// partner's override or the program setting).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CodeRow {
     pub id: i64,
@@ -94,9 +114,9 @@ pub struct CodeRow {
     pub business_name: String,
 }
 
-const CODE_SELECT: &str = "SELECT c.id, c.code, c.discount_cents, c.is_active, p.id AS partner_id,
-        p.status AS partner_status, p.user_id AS partner_user_id, p.business_name
-     FROM discount_codes c JOIN partners p ON p.id = c.partner_id";
+const CODE_SELECT: &str = "SELECT c.id, c.code, COALESCE(p.discount_cents, s.discount_cents) AS discount_cents,
+        c.is_active, p.id AS partner_id, p.status AS partner_status, p.user_id AS partner_user_id, p.business_name
+     FROM discount_codes c JOIN partners p ON p.id = c.partner_id JOIN program_settings s ON s.id = 1";
 
 /// `code` must already be normalised (lower case).
 pub async fn find_code(conn: &mut DbConn, code: &str) -> sqlx::Result<Option<CodeRow>> {
@@ -130,6 +150,27 @@ pub async fn set_status(
     .bind(now)
     .bind(from.first().copied().unwrap_or(""))
     .bind(from.get(1).or(from.first()).copied().unwrap_or(""))
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets the partner's own rate and discount; `None` returns that term to the program setting.
+/// Only later commissions and checkouts see the change (each records what it used).
+pub async fn set_terms(
+    pool: &Pool,
+    id: i64,
+    rate_bps: Option<i64>,
+    discount_cents: Option<i64>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE partners SET referral_rate_bps = $2, discount_cents = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(rate_bps)
+    .bind(discount_cents)
+    .bind(now)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)

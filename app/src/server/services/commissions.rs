@@ -3,11 +3,12 @@
 //!
 //! Invariants: at most one usage and one referral commission per payment (unique constraints; the
 //! inserts are `ON CONFLICT DO NOTHING`), commissions only on a customer's first
-//! [`COMMISSIONED_PAYMENTS`] paid payments, amount = 5% of the order's per-delivery budget,
-//! half-to-even. Only `pending` commissions can be approved or rejected, and a rejection needs a reason.
+//! [`COMMISSIONED_PAYMENTS`] paid payments, amount = the partner's rate at that moment (their own or
+//! the program's) of the order's per-delivery budget, half-to-even; the rate is stored with it. Only `pending` commissions can be approved or rejected, and a rejection needs a reason.
 
 use crate::domain::money::Cents;
-use crate::domain::partner::{COMMISSION_STATUSES, COMMISSIONED_PAYMENTS, referral_commission};
+use crate::domain::partner::{COMMISSION_STATUSES, COMMISSIONED_PAYMENTS};
+use crate::domain::rate::Rate;
 use crate::dto::AppError;
 use crate::dto::Paged;
 use crate::dto::partners::CommissionLine;
@@ -88,13 +89,15 @@ pub async fn on_payment_succeeded(
         .bind(payment.user_id)
         .execute(&mut *conn)
         .await?;
-    let referrer: Option<(i64, String)> = sqlx::query_as(
-        "SELECT p.id, p.status FROM users u JOIN partners p ON p.id = u.referred_by_partner_id WHERE u.id = $1",
+    let referrer: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT p.id, p.status, COALESCE(p.referral_rate_bps, s.referral_rate_bps)
+         FROM users u JOIN partners p ON p.id = u.referred_by_partner_id JOIN program_settings s ON s.id = 1
+         WHERE u.id = $1",
     )
     .bind(payment.user_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((partner_id, partner_status)) = referrer else {
+    let Some((partner_id, partner_status, rate_bps)) = referrer else {
         return Ok(rewards);
     };
     // A suspended partner earns nothing on payments made while suspended (the payment still counts
@@ -107,9 +110,9 @@ pub async fn on_payment_succeeded(
     if payments::count_succeeded_for_user(conn, payment.user_id).await? > COMMISSIONED_PAYMENTS {
         return Ok(rewards);
     }
-    let amount = referral_commission(Cents(order.budget_cents));
+    let amount = Rate::from_bps(rate_bps).of(Cents(order.budget_cents));
     if amount.0 > 0
-        && rows::insert_referral(conn, partner_id, payment.id, amount.0, now)
+        && rows::insert_referral(conn, partner_id, payment.id, amount.0, rate_bps, now)
             .await?
             .is_some()
     {

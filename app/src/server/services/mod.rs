@@ -10,6 +10,7 @@ pub mod maintenance;
 pub mod orders;
 pub mod partners;
 pub mod reviews;
+pub mod settings;
 pub mod settlement;
 pub mod subscriptions;
 pub mod webhooks;

@@ -2,8 +2,9 @@
 
 use crate::domain::money::Cents;
 use crate::domain::partner::{
-    self, COMMISSION_STATUSES, DEFAULT_DISCOUNT, PartnerStatus, PartnerType,
+    self, COMMISSION_STATUSES, COMMISSIONED_PAYMENTS, PartnerStatus, PartnerType,
 };
+use crate::domain::rate::Rate;
 use crate::dto::AppError;
 use crate::dto::Paged;
 use crate::dto::partners::{
@@ -12,7 +13,7 @@ use crate::dto::partners::{
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::commissions::{self as commission_rows, CommissionFilter};
 use crate::server::db::partners::{self as partner_rows, PartnerFilter};
-use crate::server::services::{accounts, commissions};
+use crate::server::services::{accounts, commissions, settings};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rand::Rng;
 
@@ -62,7 +63,7 @@ pub async fn register(state: &AppState, form: &Registration) -> Result<i64, AppE
                 let mut rng = rand::thread_rng();
                 partner::generate_code(&new.business_name, |n| rng.gen_range(0..n))
             };
-            if partner_rows::insert_code(&mut tx, partner_id, &code, DEFAULT_DISCOUNT.0, now)
+            if partner_rows::insert_code(&mut tx, partner_id, &code, now)
                 .await?
                 .is_some()
             {
@@ -214,6 +215,7 @@ pub async fn dashboard(
     let table = commissions::page(state, &filter, page, false, known_total).await?;
     let status_enum = PartnerStatus::parse(&partner.status).unwrap_or(PartnerStatus::Pending);
     let code = partner.code.as_ref().map(|c| c.to_uppercase());
+    let (discount, rate) = (partner.discount_cents(), Rate::from_bps(partner.rate_bps()));
     Ok(PartnerDashboard {
         business_name: partner.business_name,
         partner_type: PartnerType::parse(&partner.partner_type)
@@ -226,7 +228,9 @@ pub async fn dashboard(
             .map(|c| format!("{}/order?code={c}", state.settings.site_url)),
         code,
         code_active: partner.code_active.unwrap_or(false) && status_enum == PartnerStatus::Active,
-        discount: money(partner.discount_cents.unwrap_or(0), state),
+        discount: money(discount, state),
+        rate: rate.percent_label(),
+        commissioned_payments: COMMISSIONED_PAYMENTS,
         uses: totals.uses,
         customers: totals.customers,
         pending: money(totals.pending_cents, state),
@@ -302,7 +306,7 @@ pub async fn admin_detail(
     Ok(AdminPartnerDetail {
         row: admin_row(&row, state),
         phone: row.phone.clone(),
-        discount: money(row.discount_cents.unwrap_or(0), state),
+        terms: settings::partner_terms(&row, state),
         uses: totals.uses,
         customers: totals.customers,
         pending: money(totals.pending_cents, state),
@@ -375,6 +379,9 @@ pub(crate) fn commission_line(
             _ => "—".to_owned(),
         },
         amount: money(row.amount_cents, state),
+        rate: row
+            .rate_bps
+            .map_or_else(|| "—".to_owned(), |bps| Rate::from_bps(bps).percent_label()),
         status: row.status.clone(),
         status_label: partner::commission_status_label(&row.status).to_owned(),
         note: row.note.clone(),

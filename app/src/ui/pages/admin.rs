@@ -35,7 +35,12 @@ fn Overview(data: AdminOverview) -> impl IntoView {
         <section class="space-y-8">
             <div class="flex flex-wrap items-center justify-between gap-3">
                 <h1 class="text-2xl font-semibold">"Admin"</h1>
-                <a href="/admin/orders" class="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-100">"Orders"</a>
+                <nav aria-label="Admin sections" class="flex flex-wrap gap-2">
+                    {[("/admin/orders", "Orders"), ("/admin/partners", "Partners"), ("/admin/commissions", "Commissions"), ("/admin/settings", "Program settings")]
+                        .into_iter().map(|(href, label)| view! {
+                            <a href=href class="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-100">{label}</a>
+                        }).collect_view()}
+                </nav>
             </div>
             {(data.payments_to_review > 0).then(|| view! {
                 <p role="status" class="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="payments-to-review">

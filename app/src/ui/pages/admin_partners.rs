@@ -5,10 +5,11 @@ use crate::api::partners::{
     ApproveCommissions, RejectCommission, SetPartnerStatus, get_admin_partner, list_commissions,
     list_partners,
 };
+use crate::api::settings::SetPartnerTerms;
 use crate::dto::AppError;
 use crate::dto::Paged;
-use crate::dto::partners::{AdminPartnerDetail, AdminPartnerRow, CommissionLine};
-use crate::ui::components::form::{action_error, field_error};
+use crate::dto::partners::{AdminPartnerDetail, AdminPartnerRow, CommissionLine, PartnerTerms};
+use crate::ui::components::form::{Field, action_error, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
 use crate::ui::pages::partner::CommissionRows;
@@ -176,12 +177,14 @@ pub fn AdminPartnerPage() -> impl IntoView {
     });
     let set_status = ServerAction::<SetPartnerStatus>::new();
     let approve = ServerAction::<ApproveCommissions>::new();
+    let set_terms = ServerAction::<SetPartnerTerms>::new();
     let detail = Resource::new(
         move || {
             (
                 id.get(),
                 set_status.version().get(),
                 approve.version().get(),
+                set_terms.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -196,7 +199,7 @@ pub fn AdminPartnerPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <PartnerDetail d set_status approve /> }.into_any(),
+                    Ok(d) => view! { <PartnerDetail d set_status approve set_terms /> }.into_any(),
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
                 }
             })}
@@ -209,6 +212,7 @@ fn PartnerDetail(
     d: AdminPartnerDetail,
     set_status: ServerAction<SetPartnerStatus>,
     approve: ServerAction<ApproveCommissions>,
+    set_terms: ServerAction<SetPartnerTerms>,
 ) -> impl IntoView {
     let error = action_error(set_status, "action");
     let id = d.row.id;
@@ -247,7 +251,7 @@ fn PartnerDetail(
             {move || error.get().map(|m| view! { <ErrorBanner message=m /> })}
             <div class="flex flex-wrap items-center gap-3 rounded-lg border border-stone-200 bg-white p-4">
                 <StatusBadge status=d.row.status.clone() label=d.row.status_label.clone() />
-                <span class="text-sm">{d.row.partner_type.clone()}" · code "<code class="font-semibold">{d.row.code.clone()}</code>" · "{d.discount.clone()}" off · joined "{d.row.joined.clone()}</span>
+                <span class="text-sm">{d.row.partner_type.clone()}" · code "<code class="font-semibold">{d.row.code.clone()}</code>" · joined "{d.row.joined.clone()}</span>
                 <span class="flex-1"></span>
                 {actions.into_iter().map(|(action, label, class)| view! {
                     <ActionForm action=set_status>
@@ -263,6 +267,7 @@ fn PartnerDetail(
                         <div class="rounded-lg border border-stone-200 bg-white p-3"><dt class="text-xs text-stone-600">{label}</dt><dd class="text-lg font-semibold tabular-nums">{value}</dd></div>
                     }).collect_view()}
             </dl>
+            <TermsForm partner_id=id terms=d.terms.clone() action=set_terms />
             <div class="flex flex-wrap items-center justify-between gap-3">
                 <h2 class="text-lg font-semibold">"Latest commissions"</h2>
                 <span class="flex gap-2">
@@ -279,6 +284,46 @@ fn PartnerDetail(
             } else {
                 view! { <CommissionRows rows=d.commissions admin=true /> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// The partner's referral rate and discount: their own, or (fields left empty) the program's.
+#[component]
+fn TermsForm(
+    partner_id: i64,
+    terms: PartnerTerms,
+    action: ServerAction<SetPartnerTerms>,
+) -> impl IntoView {
+    let general = form_error(action, false);
+    let saved = use_query_map().with_untracked(|q| q.get("terms").as_deref() == Some("saved"))
+        || action.value().with_untracked(|v| matches!(v, Some(Ok(()))));
+    let source = |custom: bool| {
+        if custom {
+            "this partner's own"
+        } else {
+            "program setting"
+        }
+    };
+    view! {
+        <section aria-labelledby="terms-heading" class="rounded-lg border border-stone-200 bg-white p-4" data-testid="partner-terms">
+            <h2 id="terms-heading" class="font-semibold">"Rate and discount"</h2>
+            <p class="mt-1 text-sm text-stone-700">
+                "Earns "<strong data-testid="terms-rate">{terms.rate.clone()}</strong>" ("{source(terms.rate_is_custom)}") · code gives "
+                <strong data-testid="terms-discount">{terms.discount.clone()}</strong>" off ("{source(terms.discount_is_custom)}")."
+            </p>
+            <p class="text-xs text-stone-500">"Changes apply to checkouts and commissions from now on; earlier commissions keep the rate they were made at."</p>
+            {saved.then(|| view! { <p role="status" class="mt-2 rounded-md bg-emerald-50 p-2 text-sm text-emerald-800">"Saved."</p> })}
+            <ActionForm action=action attr:class="mt-3 grid gap-3 sm:grid-cols-3 sm:items-start" attr:novalidate=true>
+                {move || general.get().map(|m| view! { <div class="sm:col-span-3"><ErrorBanner message=m /></div> })}
+                <input type="hidden" name="partner_id" value=partner_id.to_string() />
+                <Field label="Referral rate (%)" name="rate" value=terms.rate_percent.clone()
+                    hint=format!("Empty: the program's {}.", terms.program_rate) error=field_error(action, "rate") />
+                <Field label="Discount for new customers" name="discount" value=terms.discount_amount.clone()
+                    hint=format!("Empty: the program's {}.", terms.program_discount) error=field_error(action, "discount") />
+                <button type="submit" class="mt-6 rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-800 disabled:opacity-60 sm:justify-self-start"
+                    disabled=move || action.pending().get()>"Save terms"</button>
+            </ActionForm>
         </section>
     }
 }

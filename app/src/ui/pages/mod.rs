@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod admin_orders;
 pub mod admin_partners;
+pub mod admin_settings;
 pub mod auth;
 pub mod home;
 pub mod not_found;

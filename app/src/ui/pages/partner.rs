@@ -1,6 +1,7 @@
 //! Partner pages: registration and the partner dashboard (code, numbers, earnings chart, commissions).
 
 use crate::api::partners::get_partner_dashboard;
+use crate::api::settings::get_program_terms;
 use crate::dto::AppError;
 use crate::dto::partners::{CommissionLine, MonthBar, PartnerDashboard};
 use crate::ui::AccountActions;
@@ -25,12 +26,25 @@ pub fn RegisterPage() -> impl IntoView {
             "Delivery florist: I want to fulfil deliveries (opening soon)".to_owned(),
         ),
     ];
+    let terms = Resource::new(|| (), |_| get_program_terms());
     view! {
         <Title text="Become a partner" />
         <section class="mx-auto max-w-xl">
             <h1 class="text-2xl font-semibold">"Become a FutureFlower partner"</h1>
             <p class="mt-1 text-stone-600">
-                "You get a discount code to share. Your customers save on their first order, and you earn 5% of the flower budget on their first three payments."
+                "You get a discount code to share. "
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        // Without the numbers (the database is down) the sentence still reads well.
+                        terms.await.map_or_else(
+                            |_| "Your customers save on their first order, and you earn a share of the flower budget on their first payments.".to_owned(),
+                            |t| format!(
+                                "Your customers save {} on their first order, and you earn {} of the flower budget on their first {} payments.",
+                                t.discount, t.rate, t.commissioned_payments
+                            ),
+                        )
+                    })}
+                </Suspense>
             </p>
             <ActionForm action=action attr:class="mt-6 space-y-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm" attr:novalidate=true>
                 {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
@@ -130,6 +144,10 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
                 </p>
             })}
             {d.code.clone().map(|code| view! { <CodeCard code share=d.share_link.clone().unwrap_or_default() discount=d.discount.clone() active=d.code_active /> })}
+            <p class="text-sm text-stone-700">
+                "You earn "<strong data-testid="terms-rate">{d.rate.clone()}</strong>" of the flower budget on each referred customer's first "
+                {d.commissioned_payments}" payments; they get "<strong data-testid="terms-discount">{d.discount.clone()}</strong>" off their first order."
+            </p>
             <dl class="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 <Stat label="Code uses" value=d.uses.to_string() testid="uses" />
                 <Stat label="Customers referred" value=d.customers.to_string() testid="customers" />
@@ -277,6 +295,7 @@ pub fn CommissionRows(
                         {admin.then(|| view! { <th scope="col" class="px-4 py-2 font-medium">"Partner"</th> })}
                         <th scope="col" class="px-4 py-2 font-medium">"Customer"</th>
                         <th scope="col" class="px-4 py-2 font-medium">"Payment"</th>
+                        <th scope="col" class="px-4 py-2 text-right font-medium">"Rate"</th>
                         <th scope="col" class="px-4 py-2 text-right font-medium">"Commission"</th>
                         <th scope="col" class="px-4 py-2 font-medium">"Status"</th>
                     </tr>
@@ -295,6 +314,7 @@ pub fn CommissionRows(
                                 {admin.then(|| view! { <td class="px-4 py-2"><a class="text-rose-700 underline" href=format!("/admin/partners/{}", r.partner_id)>{r.partner.clone()}</a></td> })}
                                 <td class="px-4 py-2">{r.customer}</td>
                                 <td class="whitespace-nowrap px-4 py-2 tabular-nums">{r.payment}</td>
+                                <td class="px-4 py-2 text-right tabular-nums" data-testid="commission-rate">{r.rate}</td>
                                 <td class="px-4 py-2 text-right tabular-nums">{r.amount}</td>
                                 <td class="px-4 py-2">
                                     <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {badge}")>{r.status_label}</span>

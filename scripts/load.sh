@@ -71,6 +71,10 @@ unset STRIPE_SECRET_KEY STRIPE_PUBLISHABLE_KEY
 echo "==> Generating data ($commissions commissions, $payments pending payments) in $db_kind"
 "$bin" load-test data --commissions "$commissions" --payments "$payments"
 
+if curl -s -o /dev/null "$SITE_URL/healthz"; then
+  echo "something already answers at $SITE_URL: stop it or set LOAD_PORT" >&2
+  exit 1
+fi
 echo "==> Starting the server (log: $work/server.log)"
 "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!

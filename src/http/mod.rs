@@ -68,6 +68,7 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
         write_gate: Arc::new(db::WriteGate::default()),
         payments: payment_gateway(config),
         dashboard_cache: Arc::default(),
+        webhook_batch: Arc::default(),
         leptos_options,
     }
 }

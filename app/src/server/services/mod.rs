@@ -12,4 +12,5 @@ pub mod partners;
 pub mod reviews;
 pub mod settlement;
 pub mod subscriptions;
+pub mod webhook_batch;
 pub mod webhooks;

@@ -40,6 +40,9 @@ pub struct Config {
     pub site_root: String,
     /// Trust `X-Forwarded-For` for the client address (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// Rate limits on log-in, sign-up and discount codes. Only `RATE_LIMITS=off`, set explicitly,
+    /// turns them off: for load tests on a throwaway database (`scripts/load.sh`), never production.
+    pub rate_limits: bool,
     /// `None` runs the offline payment simulator.
     pub stripe: Option<StripeKeys>,
     pub stripe_api_base: Option<String>,
@@ -305,6 +308,17 @@ impl Config {
             Some(v) => return Err(bad("TRUST_PROXY", format!("{v:?} must be true or false"))),
         };
 
+        let rate_limits = match var("RATE_LIMITS").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(v) => {
+                return Err(bad(
+                    "RATE_LIMITS",
+                    format!("{v:?} must be on or off (off is for load tests only)"),
+                ));
+            }
+        };
+
         Ok(Self {
             database_url: Secret(database_url),
             listen_addr,
@@ -313,6 +327,7 @@ impl Config {
             currency,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             trust_proxy,
+            rate_limits,
             stripe,
             stripe_api_base,
             stripe_timeout,
@@ -359,6 +374,11 @@ mod tests {
         assert_eq!(c.currency, "USD");
         assert_eq!(c.business_tz, chrono_tz::UTC);
         assert!(c.stripe.is_none() && c.smtp_url.is_none());
+        assert!(
+            c.rate_limits,
+            "rate limits are on unless turned off explicitly"
+        );
+        assert!(!config(&[("RATE_LIMITS", "off")]).unwrap().rate_limits);
     }
 
     #[test]
@@ -370,6 +390,7 @@ mod tests {
             ("SITE_URL", "not a url"),
             ("SMTP_URL", "mail.example.com"),
             ("TRUST_PROXY", "maybe"),
+            ("RATE_LIMITS", "false"),
             ("DATABASE_URL", "mysql://x"),
             ("ORDER_MIN_BUDGET", "cheap"),
             ("ORDER_LEAD_DAYS", "-1"),

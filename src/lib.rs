@@ -9,6 +9,8 @@ pub mod config;
 #[cfg(feature = "ssr")]
 pub mod http;
 #[cfg(feature = "ssr")]
+pub mod load;
+#[cfg(feature = "ssr")]
 pub mod seed;
 
 /// Entry point of the wasm bundle: attaches the Leptos app to the server-rendered HTML.

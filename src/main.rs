@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use app::server::services::accounts::{self, AdminCreated};
 use clap::{Parser, Subcommand};
 use futureflower::config::Config;
-use futureflower::{http, seed};
+use futureflower::{http, load, seed};
 use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
 
@@ -36,6 +36,39 @@ enum Command {
     Dev {
         #[command(subcommand)]
         command: DevCommand,
+    },
+    /// For `scripts/load.sh` only, on a throwaway database (see src/load.rs).
+    #[command(hide = true)]
+    LoadTest {
+        #[command(subcommand)]
+        command: LoadCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LoadCommand {
+    /// Fill an empty database with the load-test data set.
+    Data {
+        #[arg(long, default_value_t = 10_000)]
+        commissions: u64,
+        #[arg(long, default_value_t = 45_000)]
+        payments: u64,
+    },
+    /// Write signed `payment_intent.succeeded` events for wrk to replay (signed now).
+    Sign {
+        #[arg(long)]
+        from: u64,
+        #[arg(long)]
+        count: u64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Check that every acknowledged event took effect exactly once.
+    Check {
+        #[arg(long)]
+        acknowledged: i64,
+        #[arg(long)]
+        in_flight: i64,
     },
 }
 
@@ -159,9 +192,36 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::LoadTest { command } => load_test(command, &config).await,
         Command::SeedDemo => {
             let state = http::build_state(&config).await?;
             seed::seed_demo(&state).await
+        }
+    }
+}
+
+async fn load_test(command: LoadCommand, config: &Config) -> anyhow::Result<()> {
+    match command {
+        LoadCommand::Data {
+            commissions,
+            payments,
+        } => {
+            let state = http::build_state(config).await?;
+            load::generate(&state.db, commissions, payments).await
+        }
+        LoadCommand::Sign { from, count, out } => {
+            let secret = config
+                .webhook_secret
+                .as_ref()
+                .context("set STRIPE_WEBHOOK_SECRET (the server must use the same one)")?;
+            load::sign_events(secret.expose(), from, count, &out)
+        }
+        LoadCommand::Check {
+            acknowledged,
+            in_flight,
+        } => {
+            let pool = app::server::db::connect(config.database_url.expose()).await?;
+            load::check(&pool, acknowledged, in_flight).await
         }
     }
 }

@@ -57,10 +57,18 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
             ),
             order_rules: config.order_rules,
         }),
-        limits: Arc::new(RateLimits::default()),
+        limits: Arc::new(if config.rate_limits {
+            RateLimits::default()
+        } else {
+            tracing::warn!(
+                "RATE_LIMITS=off: log-in, sign-up and discount-code limits are off (load testing only)"
+            );
+            RateLimits::off()
+        }),
         write_gate: Arc::new(db::WriteGate::default()),
         payments: payment_gateway(config),
         dashboard_cache: Arc::default(),
+        webhook_batch: Arc::default(),
         leptos_options,
     }
 }

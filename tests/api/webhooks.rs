@@ -300,3 +300,105 @@ async fn unused_events_and_bad_payloads() {
         .await;
     assert!(r.text().await.unwrap().contains("unknown PaymentIntent"));
 }
+
+/// Many distinct events at once, each also delivered a second time while the first is in flight
+/// and once more afterwards, mixed with events that fail half-way (signed, but with no
+/// PaymentIntent id): every good event takes effect exactly once, and a failing one leaves nothing
+/// behind — not even its event id, so Stripe's retry is acted on rather than called a duplicate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_concurrent_events_and_redeliveries_each_act_once() {
+    const EVENTS: usize = 40;
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let user = app.scalar("SELECT id FROM users").await;
+    let mut orders = Vec::new();
+    let mut conn = app.pool.acquire().await.unwrap();
+    for i in 0..EVENTS {
+        let order = app
+            .place_order(&[
+                ("kind", "upfront"),
+                ("frequency", "quarterly"),
+                ("years", "1"),
+            ])
+            .await;
+        let intent = format!("pi_many_{i}");
+        let pending = payments::NewPayment {
+            user_id: user,
+            order_id: order,
+            intent_id: Some(&intent),
+            invoice_id: None,
+            amount_cents: 4 * 7535,
+            currency: "USD",
+            status: "pending",
+            review: None,
+        };
+        payments::insert(&mut conn, &pending, chrono::Utc::now())
+            .await
+            .unwrap();
+        orders.push(order);
+    }
+    drop(conn);
+    let good: Vec<String> = (0..EVENTS)
+        .map(|i| intent_succeeded(&format!("evt_many_{i}"), &format!("pi_many_{i}"), 4 * 7535))
+        .collect();
+    let bad: Vec<String> = (0..EVENTS / 4)
+        .map(|i| {
+            event(
+                &format!("evt_broken_{i}"),
+                "payment_intent.succeeded",
+                json!({ "object": "payment_intent", "amount": 100 }),
+            )
+        })
+        .collect();
+    // Each good event twice, interleaved with the failing ones, all in flight together.
+    let deliveries: Vec<&String> = good.iter().chain(bad.iter()).chain(good.iter()).collect();
+    let answers =
+        futures::future::join_all(deliveries.iter().map(|body| app.webhook(body, None))).await;
+    let mut processed = 0;
+    let mut duplicates = 0;
+    let mut refused = 0;
+    for response in answers {
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        match (status, text.as_str()) {
+            (StatusCode::OK, "processed") => processed += 1,
+            (StatusCode::OK, "duplicate") => duplicates += 1,
+            (StatusCode::BAD_REQUEST, _) => refused += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!(processed, EVENTS, "each event acted on once");
+    assert_eq!(duplicates, EVENTS, "each second delivery found the first");
+    assert_eq!(refused, EVENTS / 4, "each broken event refused");
+
+    // Redelivered once more, later: nothing changes.
+    for body in good.iter().step_by(7) {
+        let again = app.webhook(body, None).await;
+        assert_eq!(again.text().await.unwrap(), "duplicate");
+    }
+    for order in &orders {
+        assert_eq!(app.paid_count(*order).await, 1, "order {order} paid once");
+        assert_eq!(
+            app.delivery_count(*order).await,
+            4,
+            "order {order} scheduled once"
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM webhook_events WHERE id LIKE 'evt_many_%'")
+            .await,
+        EVENTS as i64
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM webhook_events WHERE id LIKE 'evt_broken_%'")
+            .await,
+        0,
+        "a failed event leaves no trace"
+    );
+    let retry = app.webhook(&bad[0], None).await;
+    assert_eq!(
+        retry.status(),
+        StatusCode::BAD_REQUEST,
+        "a failed event is handled again when retried"
+    );
+}

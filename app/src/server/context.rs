@@ -30,6 +30,8 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentGateway>,
     /// Partner dashboard totals, per partner and `stats_version` (see services::partners).
     pub dashboard_cache: Arc<crate::server::services::partners::DashboardCache>,
+    /// SQLite's webhook writer: commits queued webhook events together (see services::webhook_batch).
+    pub webhook_batch: Arc<crate::server::services::webhook_batch::WebhookBatcher>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -14,7 +14,8 @@ use std::time::Duration;
 
 /// At most `burst` attempts at once per key, refilled evenly over `window`.
 pub struct RateLimiter {
-    inner: DefaultKeyedRateLimiter<String>,
+    /// `None` allows everything (limits turned off for load testing, see [`RateLimits::off`]).
+    inner: Option<DefaultKeyedRateLimiter<String>>,
 }
 
 /// The longest key kept (an email address is at most 254 characters).
@@ -28,14 +29,22 @@ impl RateLimiter {
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(burst);
         Self {
-            inner: DefaultKeyedRateLimiter::keyed(quota),
+            inner: Some(DefaultKeyedRateLimiter::keyed(quota)),
         }
+    }
+
+    /// A limiter that allows every attempt.
+    pub fn unlimited() -> Self {
+        Self { inner: None }
     }
 
     /// Counts one attempt for `key`; refuses while the key's bucket is empty.
     pub fn check(&self, key: &str) -> Result<(), AppError> {
+        let Some(inner) = &self.inner else {
+            return Ok(());
+        };
         let key: String = key.chars().take(MAX_KEY_CHARS).collect();
-        self.inner.check_key(&key).map_err(|not_until| {
+        inner.check_key(&key).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             AppError::RateLimited {
                 retry_after_secs: wait.as_secs().max(1),
@@ -45,17 +54,19 @@ impl RateLimiter {
 
     /// Forgets keys whose bucket is full again (they would behave as new keys anyway).
     pub fn forget_idle(&self) {
-        self.inner.retain_recent();
-        self.inner.shrink_to_fit();
+        if let Some(inner) = &self.inner {
+            inner.retain_recent();
+            inner.shrink_to_fit();
+        }
     }
 
     /// How many keys are remembered (for tests and the maintenance log).
     pub fn len(&self) -> usize {
-        self.inner.len()
+        self.inner.as_ref().map_or(0, |inner| inner.len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.inner.is_empty()
+        self.len() == 0
     }
 }
 
@@ -75,6 +86,18 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
+    /// No limits at all: only for load tests against a throwaway database (`RATE_LIMITS=off`),
+    /// where thousands of code checks a second from one address are the point.
+    pub fn off() -> Self {
+        Self {
+            login_per_ip: RateLimiter::unlimited(),
+            login_per_account: RateLimiter::unlimited(),
+            signup: RateLimiter::unlimited(),
+            code_per_user: RateLimiter::unlimited(),
+            code_per_ip: RateLimiter::unlimited(),
+        }
+    }
+
     /// Forgets idle keys in every limiter (called by the maintenance pass).
     pub fn forget_idle(&self) {
         for limiter in [
@@ -118,6 +141,15 @@ mod tests {
             other => panic!("expected a refusal, got {other:?}"),
         }
         assert!(limiter.check("b").is_ok());
+    }
+
+    #[test]
+    fn unlimited_allows_everything() {
+        let limiter = RateLimiter::unlimited();
+        for _ in 0..1_000 {
+            assert!(limiter.check("a").is_ok());
+        }
+        assert!(limiter.is_empty());
     }
 
     #[test]

@@ -59,6 +59,13 @@ pub const BACKEND: &str = if cfg!(feature = "sqlite") {
 
 /// Opens a pool. For SQLite the file (and its directory) is created when missing, in WAL mode with a
 /// busy timeout so concurrent writers wait instead of failing.
+///
+/// SQLite settings, per connection: `synchronous=NORMAL` (in WAL mode a commit only appends to the
+/// WAL; fsync happens at checkpoints, and a power cut can lose the last commits but never corrupts),
+/// a 32 MiB page cache (SQLite's default is 2 MiB, less than the hot part of a dashboard's indexes),
+/// reads through a 256 MiB memory map, temporary tables in memory, and the automatic checkpoint at
+/// SQLite's default of 1,000 WAL pages. No ping before handing out a pooled connection: it is a
+/// round trip to the connection's thread on every query, and a local file cannot drop a connection.
 #[cfg(feature = "sqlite")]
 pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     use anyhow::Context as _;
@@ -73,7 +80,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(std::time::Duration::from_secs(10));
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .pragma("cache_size", "-32768")
+        .pragma("mmap_size", "268435456")
+        .pragma("temp_store", "memory")
+        .pragma("wal_autocheckpoint", "1000");
     if let Some(dir) = options
         .get_filename()
         .parent()
@@ -84,6 +95,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Pool> {
     }
     SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .context("opening the SQLite database")

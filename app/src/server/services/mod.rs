@@ -13,4 +13,5 @@ pub mod reviews;
 pub mod settings;
 pub mod settlement;
 pub mod subscriptions;
+pub mod webhook_batch;
 pub mod webhooks;

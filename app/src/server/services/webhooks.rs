@@ -24,7 +24,7 @@ use crate::server::context::AppState;
 use crate::server::db::reversals::{self, Kind, NewReversal};
 use crate::server::db::{DbConn, orders, payments, webhook_events};
 use crate::server::services::settlement::{self, Reversed};
-use crate::server::services::subscriptions;
+use crate::server::services::{subscriptions, webhook_batch};
 use crate::server::stripe::event::{self, Event};
 use crate::server::stripe::signature::{self, SignatureError};
 use chrono::{DateTime, Utc};
@@ -78,31 +78,61 @@ pub async fn receive(
         now.timestamp(),
     )?;
     let event = event::parse(body).map_err(WebhookError::Payload)?;
-    let mut context = Context {
+    let context = Context {
         currency: state.settings.currency.clone(),
         hint: gateway_hint(state, &event).await,
         cancel_orders: Vec::new(),
     };
-    let outcome = {
-        let _queued = state.write_gate.enter().await;
-        let mut tx = state.db.begin().await?;
-        if !webhook_events::record(&mut tx, &event.id, &event.kind, now).await? {
-            return Ok(Outcome::Duplicate);
-        }
-        let outcome = dispatch(&mut tx, &event, &mut context, now).await?;
-        webhook_events::set_outcome(&mut tx, &event.id, &outcome.describe()).await?;
-        tx.commit().await?;
-        outcome
+    let (id, kind) = (event.id.clone(), event.kind.clone());
+    let (outcome, context) = if webhook_batch::BATCHED {
+        state
+            .webhook_batch
+            .apply(&state.db, &state.write_gate, event, context, now)
+            .await?
+    } else {
+        in_own_transaction(state, &event, context, now).await?
     };
-    tracing::info!(event_id = %event.id, event_type = %event.kind, outcome = %outcome.describe(), "stripe event");
+    if outcome != Outcome::Duplicate {
+        tracing::info!(event_id = %id, event_type = %kind, outcome = %outcome.describe(), "stripe event");
+    }
     for order_id in context.cancel_orders {
         subscriptions::cancel_at_gateway(state, order_id).await;
     }
     Ok(outcome)
 }
 
+/// One event, one transaction (PostgreSQL; see [`webhook_batch`] for SQLite).
+async fn in_own_transaction(
+    state: &AppState,
+    event: &Event,
+    mut context: Context,
+    now: DateTime<Utc>,
+) -> Result<(Outcome, Context), WebhookError> {
+    let _queued = state.write_gate.enter().await;
+    let mut tx = state.db.begin().await?;
+    let outcome = apply(&mut tx, event, &mut context, now).await?;
+    tx.commit().await?;
+    Ok((outcome, context))
+}
+
+/// Everything an event does to the database, in the caller's transaction (or savepoint): record
+/// its id (a redelivery stops here), act on it, and keep the outcome.
+pub(super) async fn apply(
+    conn: &mut DbConn,
+    event: &Event,
+    context: &mut Context,
+    now: DateTime<Utc>,
+) -> Result<Outcome, WebhookError> {
+    if !webhook_events::record(conn, &event.id, &event.kind, now).await? {
+        return Ok(Outcome::Duplicate);
+    }
+    let outcome = dispatch(conn, event, context, now).await?;
+    webhook_events::set_outcome(conn, &event.id, &outcome.describe()).await?;
+    Ok(outcome)
+}
+
 /// What the handlers need besides the event and the transaction.
-struct Context {
+pub(super) struct Context {
     /// The deployment's currency (upper case): what every payment is asked in.
     currency: String,
     /// An id the event lacked, asked of the gateway before the transaction (see [`gateway_hint`]).

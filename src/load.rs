@@ -69,12 +69,11 @@ pub async fn generate(pool: &Pool, commissions: u64, payments: u64) -> anyhow::R
     .fetch_one(&mut *tx)
     .await?;
     let code_id: i64 = sqlx::query_scalar(
-        "INSERT INTO discount_codes (partner_id, code, discount_cents, is_active, created_at)
-         VALUES ($1, $2, $3, TRUE, $4) RETURNING id",
+        "INSERT INTO discount_codes (partner_id, code, is_active, created_at)
+         VALUES ($1, $2, TRUE, $3) RETURNING id",
     )
     .bind(partner_id)
     .bind(CODE)
-    .bind(DISCOUNT_CENTS)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -121,7 +120,7 @@ pub async fn generate(pool: &Pool, commissions: u64, payments: u64) -> anyhow::R
         });
         q.build().execute(&mut *tx).await?;
         let mut q = QueryBuilder::<Db>::new(
-            "INSERT INTO commissions (partner_id, payment_id, commission_type, amount_cents, status, note, created_at, updated_at) ",
+            "INSERT INTO commissions (partner_id, payment_id, commission_type, amount_cents, rate_bps, status, note, created_at, updated_at) ",
         );
         q.push_values(range.clone(), |mut row, i| {
             let k = (i - done) as i64;
@@ -130,6 +129,7 @@ pub async fn generate(pool: &Pool, commissions: u64, payments: u64) -> anyhow::R
                 .push_bind(payments + k)
                 .push_bind("referral")
                 .push_bind(COMMISSION_CENTS)
+                .push_bind(500_i64)
                 .push_bind(status)
                 .push_bind(if status == "rejected" {
                     "load test"
@@ -198,7 +198,7 @@ pub async fn generate(pool: &Pool, commissions: u64, payments: u64) -> anyhow::R
 }
 
 fn progress(done: u64, total: u64) {
-    if done % 5_000 == 0 || done == total {
+    if done.is_multiple_of(5_000) || done == total {
         println!("  {done}/{total}");
     }
 }

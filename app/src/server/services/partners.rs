@@ -16,6 +16,7 @@ use crate::server::db::partners::{self as partner_rows, PartnerFilter};
 use crate::server::services::{accounts, commissions, settings};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rand::Rng;
+use std::sync::Arc;
 
 pub const PER_PAGE: i64 = 20;
 /// Attempts at a unique code before giving up (each clash picks a new random suffix).
@@ -119,9 +120,14 @@ fn month_bounds(state: &AppState, n: u32) -> Vec<(NaiveDate, DateTime<Utc>)> {
 /// partner and reused while the partner's `stats_version` and the current month are unchanged. The
 /// version is bumped in the same transaction as every change, so a hit is never stale, on any
 /// instance; the check costs one primary-key lookup.
+///
+/// A miss is computed once: concurrent views of the same partner wait for the first computation
+/// and reuse it, instead of all scanning the partner's commissions at once (a stampede that, with
+/// 10,000 commissions and 32 connections, put every waiting request into the latency tail).
 #[derive(Default)]
 pub struct DashboardCache {
     entries: std::sync::Mutex<std::collections::HashMap<i64, CachedTotals>>,
+    computing: std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Clone)]
@@ -142,6 +148,31 @@ impl DashboardCache {
             .get(&partner_id)
             .filter(|c| c.version == version && c.month == month)
             .cloned()
+    }
+
+    /// The lock that lets one request at a time compute this partner's totals.
+    fn flight(&self, partner_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut computing = self
+            .computing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        computing.entry(partner_id).or_default().clone()
+    }
+
+    /// Forgets the partner's lock once no request holds or waits for it (counted under the map's
+    /// lock, where every clone is made, so a newcomer never gets a lock about to be forgotten).
+    fn land(&self, partner_id: i64, flight: Arc<tokio::sync::Mutex<()>>) {
+        let mut computing = self
+            .computing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        drop(flight);
+        if computing
+            .get(&partner_id)
+            .is_some_and(|f| Arc::strong_count(f) == 1)
+        {
+            computing.remove(&partner_id);
+        }
     }
 
     fn put(&self, partner_id: i64, entry: CachedTotals) {
@@ -167,9 +198,30 @@ async fn totals_and_months(
         .rev()
         .nth(1)
         .map_or_else(|| Utc::now().date_naive(), |(first, _)| *first);
-    if let Some(hit) = state.dashboard_cache.get(partner_id, version, this_month) {
+    let cache = &state.dashboard_cache;
+    if let Some(hit) = cache.get(partner_id, version, this_month) {
         return Ok((hit.totals, hit.months));
     }
+    let flight = cache.flight(partner_id);
+    let result = {
+        let _turn = flight.lock().await;
+        // Whoever held the turn before may have just computed this very version.
+        match cache.get(partner_id, version, this_month) {
+            Some(hit) => Ok((hit.totals, hit.months)),
+            None => compute_totals(state, partner_id, version, &bounds, this_month).await,
+        }
+    };
+    cache.land(partner_id, flight);
+    result
+}
+
+async fn compute_totals(
+    state: &AppState,
+    partner_id: i64,
+    version: i64,
+    bounds: &[(NaiveDate, DateTime<Utc>)],
+    this_month: NaiveDate,
+) -> Result<(commission_rows::PartnerTotals, Vec<MonthBar>), AppError> {
     let totals = commission_rows::totals(&state.db, partner_id).await?;
     let instants: Vec<_> = bounds.iter().map(|(_, at)| *at).collect();
     let sums = commission_rows::earned_per_period(&state.db, partner_id, &instants).await?;

@@ -10,7 +10,6 @@
 mod helpers;
 mod support;
 
-use app::server::db::payments;
 use futures::StreamExt as _;
 use helpers::TestApp;
 use std::time::{Duration, Instant};
@@ -22,10 +21,8 @@ async fn main() {
     let concurrency = env_usize("BENCH_CONCURRENCY", 16);
     let app = TestApp::spawn().await;
     app.sign_up("bench@example.com", "Bench").await;
-    let user = app.scalar("SELECT id FROM users").await;
 
     eprintln!("preparing {events} orders with open PaymentIntents…");
-    let mut conn = app.pool.acquire().await.unwrap();
     let mut bodies = Vec::with_capacity(events);
     for i in 0..events {
         let order = app
@@ -36,19 +33,7 @@ async fn main() {
             ])
             .await;
         let intent = format!("pi_bench_{i}");
-        let pending = payments::NewPayment {
-            user_id: user,
-            order_id: order,
-            intent_id: Some(&intent),
-            invoice_id: None,
-            amount_cents: 4 * 7535,
-            currency: "USD",
-            status: "pending",
-            review: None,
-        };
-        payments::insert(&mut conn, &pending, chrono::Utc::now())
-            .await
-            .unwrap();
+        app.open_intent(order, &intent, 4 * 7535).await;
         bodies.push(
             serde_json::json!({
                 "id": format!("evt_bench_{i}"), "object": "event", "type": "payment_intent.succeeded",
@@ -60,7 +45,6 @@ async fn main() {
             eprintln!("  {}/{events}", i + 1);
         }
     }
-    drop(conn);
 
     eprintln!("sending {events} events, {concurrency} at a time…");
     let started = Instant::now();

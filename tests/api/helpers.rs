@@ -333,6 +333,28 @@ impl TestApp {
     }
 
     /// How many deliveries (events) the order has, in any status.
+    /// Records an open (pending) PaymentIntent `intent` for `amount_cents` on the order, as checkout
+    /// with real Stripe leaves it before the customer confirms the card.
+    pub async fn open_intent(&self, order_id: i64, intent: &str, amount_cents: i64) {
+        let user = self
+            .scalar(&format!("SELECT user_id FROM orders WHERE id = {order_id}"))
+            .await;
+        let pending = app::server::db::payments::NewPayment {
+            user_id: user,
+            order_id,
+            intent_id: Some(intent),
+            invoice_id: None,
+            amount_cents,
+            currency: "USD",
+            status: "pending",
+            review: None,
+        };
+        let mut conn = self.pool.acquire().await.unwrap();
+        app::server::db::payments::insert(&mut conn, &pending, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+
     pub async fn delivery_count(&self, order_id: i64) -> i64 {
         self.scalar(&format!(
             "SELECT COUNT(*) FROM events WHERE order_id = {order_id}"

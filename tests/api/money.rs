@@ -386,23 +386,7 @@ async fn a_suspended_partner_earns_nothing_until_reactivated() {
 async fn order_with_open_intent(app: &TestApp, email: &str, intent: &str) -> i64 {
     app.sign_up(email, "Cara").await;
     let order = app.place_order(&[]).await;
-    let user = app
-        .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
-        .await;
-    let mut conn = app.pool.acquire().await.unwrap();
-    let pending = app::server::db::payments::NewPayment {
-        user_id: user,
-        order_id: order,
-        intent_id: Some(intent),
-        invoice_id: None,
-        amount_cents: 7535,
-        currency: "USD",
-        status: "pending",
-        review: None,
-    };
-    app::server::db::payments::insert(&mut conn, &pending, chrono::Utc::now())
-        .await
-        .unwrap();
+    app.open_intent(order, intent, 7535).await;
     order
 }
 

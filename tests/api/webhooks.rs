@@ -1,7 +1,6 @@
 //! Stripe webhooks as Stripe delivers them: signed, repeated, concurrent and out of order.
 
 use crate::helpers::{TestApp, WEBHOOK_SECRET, event};
-use app::server::db::payments;
 use app::server::stripe::signature::sign;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -25,21 +24,7 @@ async fn pending_order(app: &TestApp, intent: &str) -> i64 {
             ("years", "1"),
         ])
         .await;
-    let mut conn = app.pool.acquire().await.unwrap();
-    let user = app.scalar("SELECT id FROM users").await;
-    let pending = payments::NewPayment {
-        user_id: user,
-        order_id: order,
-        intent_id: Some(intent),
-        invoice_id: None,
-        amount_cents: 4 * 7535,
-        currency: "USD",
-        status: "pending",
-        review: None,
-    };
-    payments::insert(&mut conn, &pending, chrono::Utc::now())
-        .await
-        .unwrap();
+    app.open_intent(order, intent, 4 * 7535).await;
     order
 }
 
@@ -310,9 +295,7 @@ async fn many_concurrent_events_and_redeliveries_each_act_once() {
     const EVENTS: usize = 40;
     let app = TestApp::spawn().await;
     app.sign_up("ann@example.com", "Ann").await;
-    let user = app.scalar("SELECT id FROM users").await;
     let mut orders = Vec::new();
-    let mut conn = app.pool.acquire().await.unwrap();
     for i in 0..EVENTS {
         let order = app
             .place_order(&[
@@ -321,23 +304,10 @@ async fn many_concurrent_events_and_redeliveries_each_act_once() {
                 ("years", "1"),
             ])
             .await;
-        let intent = format!("pi_many_{i}");
-        let pending = payments::NewPayment {
-            user_id: user,
-            order_id: order,
-            intent_id: Some(&intent),
-            invoice_id: None,
-            amount_cents: 4 * 7535,
-            currency: "USD",
-            status: "pending",
-            review: None,
-        };
-        payments::insert(&mut conn, &pending, chrono::Utc::now())
-            .await
-            .unwrap();
+        app.open_intent(order, &format!("pi_many_{i}"), 4 * 7535)
+            .await;
         orders.push(order);
     }
-    drop(conn);
     let good: Vec<String> = (0..EVENTS)
         .map(|i| intent_succeeded(&format!("evt_many_{i}"), &format!("pi_many_{i}"), 4 * 7535))
         .collect();

@@ -181,10 +181,7 @@ pub async fn generate(pool: &Pool, commissions: u64, payments: u64) -> anyhow::R
         done += n;
         progress(done, payments);
     }
-    sqlx::query("UPDATE partners SET stats_version = stats_version + 1 WHERE id = $1")
-        .bind(partner_id)
-        .execute(&mut *tx)
-        .await?;
+    app::server::db::partners::bump_stats(&mut tx, partner_id, 0).await?;
     tx.commit().await?;
     // PostgreSQL's autovacuum would analyze the new rows within a minute; do it now. SQLite is left
     // as the app leaves it: without statistics (see README, performance).

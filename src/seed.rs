@@ -175,9 +175,7 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
             .bind(paid)
             .execute(&state.db)
             .await?;
-        sqlx::query("UPDATE partners SET stats_version = stats_version + 1 WHERE id = $1")
-            .bind(rosie.id)
-            .execute(&state.db)
+        app::server::db::partners::bump_stats(&mut *state.db.acquire().await?, rosie.id, paid)
             .await?;
         commissions::approve(state, Some(approved), None)
             .await

@@ -137,6 +137,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                     config.trust_proxy,
                     middleware::client_ip,
                 ))
+                .layer(axum::middleware::from_fn(app::server::auth::user_slot))
                 .layer(app::server::auth::layer(state.db.clone(), &state.settings)),
         )
         .with_state(state)

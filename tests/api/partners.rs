@@ -790,3 +790,49 @@ async fn a_refund_takes_back_the_pending_commission() {
     assert_eq!(testid_text(&html, "pending-total"), "$0.00");
     assert_eq!(testid_text(&html, "rejected-total"), "$3.77");
 }
+
+/// The dashboard's totals are cached per partner under a version that every change bumps in its own
+/// transaction, spread over several rows so that concurrent payments do not queue on one. Payments of
+/// many referred customers settling at once must each count, whichever row they bumped.
+#[tokio::test]
+async fn payments_settling_at_once_all_show_on_the_cached_dashboard() {
+    const CUSTOMERS: usize = 12;
+    let app = TestApp::spawn().await;
+    let code = approved_partner(&app).await;
+    app.log_in("rosie@example.com", PASSWORD).await;
+    let (_, before) = app.page("/partner/dashboard").await;
+    assert_eq!(testid_text(&before, "uses"), "0");
+    app.log_out().await;
+
+    let mut events = Vec::new();
+    for i in 0..CUSTOMERS {
+        app.sign_up(&format!("c{i}@example.com"), "Cust").await;
+        let order = app.place_order(&[("budget", "75.35")]).await;
+        apply(&app, order, &code).await;
+        let total = app
+            .scalar(&format!(
+                "SELECT total_cents FROM orders WHERE id = {order}"
+            ))
+            .await;
+        app.open_intent(order, &format!("pi_at_once_{i}"), total)
+            .await;
+        events.push(event(
+            &format!("evt_at_once_{i}"),
+            "payment_intent.succeeded",
+            json!({ "id": format!("pi_at_once_{i}"), "object": "payment_intent", "amount": total,
+                    "amount_received": total, "currency": "usd", "invoice": null }),
+        ));
+        app.log_out().await;
+    }
+    let answers = futures::future::join_all(events.iter().map(|e| app.webhook(e, None))).await;
+    for answer in answers {
+        assert_eq!(answer.text().await.unwrap(), "processed");
+    }
+
+    app.log_in("rosie@example.com", PASSWORD).await;
+    let (_, after) = app.page("/partner/dashboard").await;
+    assert_eq!(testid_text(&after, "uses"), CUSTOMERS.to_string());
+    assert_eq!(testid_text(&after, "customers"), CUSTOMERS.to_string());
+    // 5% of $75.35 is 377 cents, twelve times.
+    assert_eq!(testid_text(&after, "pending-total"), "$45.24");
+}

@@ -9,7 +9,7 @@
 //! - Signing in always issues a new session id (see [`context::start_session`](super::context::start_session)).
 
 use super::context::{CurrentUser, Settings};
-use super::db::sessions::DigestStore;
+use super::db::sessions::{self, DigestStore};
 use super::db::{Pool, users};
 use super::password;
 use crate::dto::AppError;
@@ -82,7 +82,11 @@ impl AuthnBackend for Users {
         })
     }
 
+    /// Usually already read together with the session (see [`sessions::take_user`]).
     async fn get_user(&self, id: &i64) -> Result<Option<CurrentUser>, AppError> {
+        if let Some(row) = sessions::take_user(*id) {
+            return Ok(Some(row.into()));
+        }
         Ok(users::find_signed_in(&self.pool, *id)
             .await?
             .map(CurrentUser::from))
@@ -95,6 +99,15 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
     } else {
         "ff_session"
     }
+}
+
+/// Gives each request the slot in which loading its session leaves the signed-in user's row; goes
+/// just outside [`layer`].
+pub async fn user_slot(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    sessions::with_user_slot(next.run(request)).await
 }
 
 /// The layer that loads the session and its user for every request (outermost: the session).

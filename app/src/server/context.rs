@@ -28,7 +28,7 @@ pub struct AppState {
     pub write_gate: Arc<db::WriteGate>,
     /// Stripe, or the offline simulator when no keys are configured.
     pub payments: Arc<dyn PaymentGateway>,
-    /// Partner dashboard totals, per partner and `stats_version` (see services::partners).
+    /// Partner dashboard totals, per partner and stats version (see services::partners).
     pub dashboard_cache: Arc<crate::server::services::partners::DashboardCache>,
     /// SQLite's webhook writer: commits queued webhook events together (see services::webhook_batch).
     pub webhook_batch: Arc<crate::server::services::webhook_batch::WebhookBatcher>,

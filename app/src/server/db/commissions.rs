@@ -223,7 +223,7 @@ pub async fn approve(
     partners.sort_unstable();
     partners.dedup();
     for partner in partners {
-        super::partners::bump_stats(&mut tx, partner).await?;
+        super::partners::bump_stats(&mut tx, partner, id.unwrap_or(0)).await?;
     }
     tx.commit().await?;
     Ok(changed.len() as u64)
@@ -250,7 +250,7 @@ pub async fn reject(pool: &Pool, id: i64, note: &str, now: DateTime<Utc>) -> sql
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    super::partners::bump_stats(&mut tx, partner).await?;
+    super::partners::bump_stats(&mut tx, partner, id).await?;
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }

@@ -114,20 +114,62 @@ pub struct CodeRow {
     pub business_name: String,
 }
 
-const CODE_SELECT: &str = "SELECT c.id, c.code, COALESCE(p.discount_cents, s.discount_cents) AS discount_cents,
-        c.is_active, p.id AS partner_id, p.status AS partner_status, p.user_id AS partner_user_id, p.business_name
-     FROM discount_codes c JOIN partners p ON p.id = c.partner_id JOIN program_settings s ON s.id = 1";
+// The columns and tables of a `CodeRow`, as macros so that queries built on them are `concat!`ed
+// constants rather than strings formatted on every request.
+macro_rules! code_columns {
+    () => {
+        "SELECT c.id, c.code, COALESCE(p.discount_cents, s.discount_cents) AS discount_cents,
+            c.is_active, p.id AS partner_id, p.status AS partner_status, p.user_id AS partner_user_id,
+            p.business_name"
+    };
+}
+macro_rules! code_tables {
+    () => {
+        " FROM discount_codes c JOIN partners p ON p.id = c.partner_id JOIN program_settings s ON s.id = 1"
+    };
+}
 
-/// `code` must already be normalised (lower case).
-pub async fn find_code(conn: &mut DbConn, code: &str) -> sqlx::Result<Option<CodeRow>> {
-    sqlx::query_as(&format!("{CODE_SELECT} WHERE c.code = $1"))
+/// A code together with what decides whether one customer may use it on one order, read in a
+/// single statement (checking a code is the hottest request a customer makes).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CodeForCustomer {
+    #[sqlx(flatten)]
+    pub code: CodeRow,
+    /// The customer has a payment that succeeded (or was later refunded): not a first order.
+    pub customer_has_paid: bool,
+    /// Their lowest-numbered other order (not `order_id`) that carries a discount and whose payment
+    /// has started: the condition of the unique index `orders_one_discounted_payment`.
+    pub other_discounted_order: Option<i64>,
+}
+
+/// `code` must already be normalised (lower case); `order_id` 0 means "no order yet".
+pub async fn find_code_for_customer(
+    conn: &mut DbConn,
+    code: &str,
+    user_id: i64,
+    order_id: i64,
+) -> sqlx::Result<Option<CodeForCustomer>> {
+    const SQL: &str = concat!(
+        code_columns!(),
+        ",
+            EXISTS (SELECT 1 FROM payments pay
+                    WHERE pay.user_id = $2 AND pay.status IN ('succeeded', 'refunded')) AS customer_has_paid,
+            (SELECT MIN(o.id) FROM orders o
+             WHERE o.user_id = $2 AND o.id <> $3 AND o.discount_cents > 0
+               AND o.payment_started_at IS NOT NULL) AS other_discounted_order",
+        code_tables!(),
+        " WHERE c.code = $1"
+    );
+    sqlx::query_as(SQL)
         .bind(code)
+        .bind(user_id)
+        .bind(order_id)
         .fetch_optional(conn)
         .await
 }
 
 pub async fn find_code_by_id(conn: &mut DbConn, id: i64) -> sqlx::Result<Option<CodeRow>> {
-    sqlx::query_as(&format!("{CODE_SELECT} WHERE c.id = $1"))
+    sqlx::query_as(concat!(code_columns!(), code_tables!(), " WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -232,18 +274,31 @@ pub async fn page(
     .await
 }
 
-/// Marks the partner's dashboard numbers as changed (see `partners.stats_version`).
-pub async fn bump_stats(conn: &mut DbConn, partner_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE partners SET stats_version = stats_version + 1 WHERE id = $1")
-        .bind(partner_id)
-        .execute(conn)
-        .await?;
+/// How many rows a partner's dashboard version is spread over (see migration `partner_stats`).
+const STATS_SLOTS: i64 = 16;
+
+/// Marks the partner's dashboard numbers as changed, in the caller's transaction. `spread` picks the
+/// slot (any number: a payment or user id): writers with different ones rarely wait for each other.
+/// One transaction must use one `spread` throughout, so that it never holds two slots of a partner
+/// (two transactions each holding the slot the other wants would deadlock).
+pub async fn bump_stats(conn: &mut DbConn, partner_id: i64, spread: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO partner_stats (partner_id, slot, version) VALUES ($1, $2, 1)
+         ON CONFLICT (partner_id, slot) DO UPDATE SET version = partner_stats.version + 1",
+    )
+    .bind(partner_id)
+    .bind(spread.rem_euclid(STATS_SLOTS))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
+/// The partner's dashboard version: grows with every committed change to their numbers.
 pub async fn stats_version(pool: &Pool, partner_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT stats_version FROM partners WHERE id = $1")
-        .bind(partner_id)
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM partner_stats WHERE partner_id = $1",
+    )
+    .bind(partner_id)
+    .fetch_one(pool)
+    .await
 }

@@ -5,12 +5,34 @@
 //! (so a password change can end every session of that user). A row past `expires_at` is never
 //! loaded; the maintenance pass deletes it.
 
-use super::Pool;
+use super::{Pool, users};
 use crate::server::token;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::{FromRow as _, Row as _};
+use std::cell::RefCell;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
+
+tokio::task_local! {
+    /// The user row read with this request's session, until the auth backend takes it.
+    static LOADED_USER: RefCell<Option<users::SignedInRow>>;
+}
+
+/// Runs one request with a slot for the user row its session load reads (see [`take_user`]).
+/// Wraps the session layer, so the row never outlives the request or reaches another one.
+pub async fn with_user_slot<F: Future>(request: F) -> F::Output {
+    LOADED_USER.scope(RefCell::new(None), request).await
+}
+
+/// The row of user `id` if this request's session load just read it: the same statement read the
+/// session and the user, so it is exactly what a separate query would have returned a moment ago.
+pub fn take_user(id: i64) -> Option<users::SignedInRow> {
+    LOADED_USER
+        .try_with(|slot| slot.borrow_mut().take_if(|user| user.id == id))
+        .ok()
+        .flatten()
+}
 
 /// Where axum-login keeps the signed-in user in the session data.
 const AUTH_DATA_KEY: &str = "axum-login.data";
@@ -92,18 +114,36 @@ impl SessionStore for DigestStore {
         .map(drop)
     }
 
+    /// Reads the session and, in the same statement, its signed-in user, which is handed to
+    /// [`take_user`] for the auth backend: one query per request instead of two.
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT data, expires_at FROM sessions WHERE digest = $1 AND expires_at > $2",
-        )
-        .bind(digest(id))
-        .bind(Utc::now())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
-        let Some((data, expires_at)) = row else {
+        const SQL: &str = concat!(
+            "SELECT s.data, s.expires_at, ",
+            users::signed_in_columns!(),
+            " FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+              LEFT JOIN partners p ON p.user_id = u.id
+             WHERE s.digest = $1 AND s.expires_at > $2"
+        );
+        let row = sqlx::query(SQL)
+            .bind(digest(id))
+            .bind(Utc::now())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        let Some(row) = row else {
             return Ok(None);
         };
+        let data: String = row.try_get("data").map_err(backend)?;
+        let expires_at: DateTime<Utc> = row.try_get("expires_at").map_err(backend)?;
+        if row
+            .try_get::<Option<i64>, _>("id")
+            .map_err(backend)?
+            .is_some()
+        {
+            let user = users::SignedInRow::from_row(&row).map_err(backend)?;
+            // Outside `with_user_slot` (a store used on its own) there is nowhere to put it.
+            let _ = LOADED_USER.try_with(|slot| *slot.borrow_mut() = Some(user));
+        }
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at.timestamp())
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {

@@ -59,7 +59,7 @@ pub async fn set_referred_by(
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 1 {
-        super::partners::bump_stats(conn, partner_id).await?;
+        super::partners::bump_stats(conn, partner_id, user_id).await?;
     }
     Ok(done.rows_affected() == 1)
 }
@@ -136,9 +136,20 @@ pub struct SignedInRow {
     pub partner_id: Option<i64>,
 }
 
-const SIGNED_IN_SELECT: &str =
-    "SELECT u.id, u.email, u.first_name, u.last_name, u.is_admin, u.password_hash, p.id AS partner_id
-     FROM users u LEFT JOIN partners p ON p.user_id = u.id";
+/// The columns of a [`SignedInRow`], over `users u LEFT JOIN partners p ON p.user_id = u.id` (a
+/// macro so that the session store can read them in the same statement as the session).
+macro_rules! signed_in_columns {
+    () => {
+        "u.id, u.email, u.first_name, u.last_name, u.is_admin, u.password_hash, p.id AS partner_id"
+    };
+}
+pub(crate) use signed_in_columns;
+
+const SIGNED_IN_SELECT: &str = concat!(
+    "SELECT ",
+    signed_in_columns!(),
+    " FROM users u LEFT JOIN partners p ON p.user_id = u.id"
+);
 
 pub async fn find_signed_in(pool: &Pool, id: i64) -> sqlx::Result<Option<SignedInRow>> {
     sqlx::query_as(&format!("{SIGNED_IN_SELECT} WHERE u.id = $1"))

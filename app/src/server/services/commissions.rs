@@ -79,7 +79,7 @@ pub async fn on_payment_succeeded(
         if rewards.usage
             && let Some(code) = partners::find_code_by_id(conn, code_id).await?
         {
-            partners::bump_stats(conn, code.partner_id).await?;
+            partners::bump_stats(conn, code.partner_id, payment.id).await?;
         }
     }
     // A no-op write takes the customer's row lock (PostgreSQL; SQLite already serialises writers),
@@ -117,7 +117,7 @@ pub async fn on_payment_succeeded(
             .is_some()
     {
         rewards.commission = Some(amount);
-        partners::bump_stats(conn, partner_id).await?;
+        partners::bump_stats(conn, partner_id, payment.id).await?;
     }
     Ok(rewards)
 }
@@ -133,7 +133,7 @@ pub async fn reject_for_reversal(
 ) -> Result<bool, AppError> {
     let partner = rows::reject_unpaid_for_payment(conn, payment_id, reason, now).await?;
     if let Some(partner) = partner {
-        partners::bump_stats(conn, partner).await?;
+        partners::bump_stats(conn, partner, payment_id).await?;
     }
     Ok(partner.is_some())
 }

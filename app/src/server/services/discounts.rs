@@ -10,7 +10,7 @@ use crate::domain::partner::{apply_discount, normalize_code};
 use crate::dto::AppError;
 use crate::dto::partners::CodeCheck;
 use crate::server::context::{AppState, CurrentUser};
-use crate::server::db::{DbConn, orders, partners, payments, users};
+use crate::server::db::{DbConn, orders, partners, users};
 use chrono::Utc;
 
 /// Why a code cannot be used, in the customer's words.
@@ -31,9 +31,11 @@ async fn validate(
         )
     };
     let code = normalize_code(raw).ok_or_else(unknown)?;
-    let row = partners::find_code(conn, &code)
+    // One statement reads the code and the customer's standing; the checks below keep their order.
+    let found = partners::find_code_for_customer(conn, &code, user.id, order_id)
         .await?
         .ok_or_else(unknown)?;
+    let row = found.code;
     if !row.is_active {
         return Err(AppError::field(
             "code",
@@ -61,14 +63,14 @@ async fn validate(
             ));
         }
     }
-    if payments::count_succeeded_for_user(conn, user.id).await? > 0 {
+    if found.customer_has_paid {
         return Err(AppError::field(
             "code",
             "Discount codes are for a first order, and your account already has a paid order.",
         ));
     }
     // The first-order discount is given once: not also on another order whose payment has started.
-    if let Some(other) = orders::other_discounted_order_in_payment(conn, user.id, order_id).await? {
+    if let Some(other) = found.other_discounted_order {
         return Err(AppError::field(
             "code",
             format!("Your first-order discount is already on order #{other}, which is being paid."),

@@ -117,7 +117,7 @@ fn month_bounds(state: &AppState, n: u32) -> Vec<(NaiveDate, DateTime<Utc>)> {
 }
 
 /// The expensive part of a dashboard (totals over every commission and the monthly chart), kept per
-/// partner and reused while the partner's `stats_version` and the current month are unchanged. The
+/// partner and reused while the partner's stats version (`db::partners::stats_version`) and the current month are unchanged. The
 /// version is bumped in the same transaction as every change, so a hit is never stale, on any
 /// instance; the check costs one primary-key lookup.
 ///

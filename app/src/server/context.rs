@@ -35,6 +35,13 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
+impl AppState {
+    /// An amount in the deployment's currency, as pages show it (e.g. `$12.50`).
+    pub fn money(&self, cents: i64) -> String {
+        crate::domain::money::Cents(cents).display(&self.settings.currency)
+    }
+}
+
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

@@ -1,6 +1,5 @@
 //! What the admin home shows.
 
-use crate::domain::money::Cents;
 use crate::dto::AppError;
 use crate::dto::admin::{AdminOrderDetail, AdminOrderPage, AdminOrderRow, AdminOverview, UserRow};
 use crate::server::context::AppState;
@@ -75,7 +74,7 @@ pub async fn orders(
                 customer: format!("{} {} <{}>", r.first_name, r.last_name, r.email),
                 kind: orders::kind_label(&r.kind).to_owned(),
                 status: orders::order_status_label(&r.status).to_owned(),
-                total: Cents(r.total_cents).display(&state.settings.currency),
+                total: state.money(r.total_cents),
                 placed: r
                     .created_at
                     .with_timezone(&tz)

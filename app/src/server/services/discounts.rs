@@ -85,7 +85,7 @@ pub async fn check(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Co
     Ok(CodeCheck {
         code: row.code.to_uppercase(),
         business_name: row.business_name,
-        discount: Cents(row.discount_cents).display(&state.settings.currency),
+        discount: state.money(row.discount_cents),
     })
 }
 
@@ -187,7 +187,7 @@ pub async fn take_off_discount(
         "payment",
         format!(
             "{why} We removed the discount; the total is now {}. Nothing was charged.",
-            Cents(order.subtotal_cents).display(&state.settings.currency)
+            state.money(order.subtotal_cents)
         ),
     ))
 }

@@ -1,6 +1,5 @@
 //! Partners: registration, the partner dashboard, and the admin list, detail and status changes.
 
-use crate::domain::money::Cents;
 use crate::domain::partner::{
     self, COMMISSION_STATUSES, COMMISSIONED_PAYMENTS, PartnerStatus, PartnerType,
 };
@@ -87,10 +86,6 @@ fn date(at: DateTime<Utc>, state: &AppState) -> String {
     at.with_timezone(&state.settings.business_tz)
         .format("%-d %b %Y")
         .to_string()
-}
-
-fn money(cents: i64, state: &AppState) -> String {
-    Cents(cents).display(&state.settings.currency)
 }
 
 /// The first instant of each of the last `n` months (business time zone), plus the next month's.
@@ -232,7 +227,7 @@ async fn compute_totals(
             label: first.format("%b").to_string(),
             title: first.format("%B %Y").to_string(),
             cents,
-            amount: money(cents, state),
+            amount: state.money(cents),
         })
         .collect();
     state.dashboard_cache.put(
@@ -280,15 +275,15 @@ pub async fn dashboard(
             .map(|c| format!("{}/order?code={c}", state.settings.site_url)),
         code,
         code_active: partner.code_active.unwrap_or(false) && status_enum == PartnerStatus::Active,
-        discount: money(discount, state),
+        discount: state.money(discount),
         rate: rate.percent_label(),
         commissioned_payments: COMMISSIONED_PAYMENTS,
         uses: totals.uses,
         customers: totals.customers,
-        pending: money(totals.pending_cents, state),
-        approved: money(totals.approved_cents, state),
-        paid: money(totals.paid_cents, state),
-        rejected: money(totals.rejected_cents, state),
+        pending: state.money(totals.pending_cents),
+        approved: state.money(totals.approved_cents),
+        paid: state.money(totals.paid_cents),
+        rejected: state.money(totals.rejected_cents),
         months,
         commissions: table,
         status_filter: status.map(str::to_owned),
@@ -361,9 +356,9 @@ pub async fn admin_detail(
         terms: settings::partner_terms(&row, state),
         uses: totals.uses,
         customers: totals.customers,
-        pending: money(totals.pending_cents, state),
-        approved: money(totals.approved_cents, state),
-        paid: money(totals.paid_cents, state),
+        pending: state.money(totals.pending_cents),
+        approved: state.money(totals.approved_cents),
+        paid: state.money(totals.paid_cents),
         commissions: recent.rows,
     })
 }
@@ -427,10 +422,10 @@ pub(crate) fn commission_line(
         partner_id: row.partner_id,
         customer,
         payment: match (row.payment_id, row.payment_cents) {
-            (Some(id), Some(cents)) => format!("#{id} · {}", money(cents, state)),
+            (Some(id), Some(cents)) => format!("#{id} · {}", state.money(cents)),
             _ => "—".to_owned(),
         },
-        amount: money(row.amount_cents, state),
+        amount: state.money(row.amount_cents),
         rate: row
             .rate_bps
             .map_or_else(|| "—".to_owned(), |bps| Rate::from_bps(bps).percent_label()),

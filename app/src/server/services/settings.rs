@@ -17,16 +17,12 @@ use crate::server::db::partners::{self as partner_rows, PartnerRow};
 use crate::server::db::settings;
 use chrono::Utc;
 
-fn money(cents: i64, state: &AppState) -> String {
-    Cents(cents).display(&state.settings.currency)
-}
-
 /// What partners earn and customers save, for the public partner pages.
 pub async fn program_terms(state: &AppState) -> Result<ProgramTerms, AppError> {
     let row = settings::get(&state.db).await?;
     Ok(ProgramTerms {
         rate: Rate::from_bps(row.referral_rate_bps).percent_label(),
-        discount: money(row.discount_cents, state),
+        discount: state.money(row.discount_cents),
         commissioned_payments: COMMISSIONED_PAYMENTS,
     })
 }
@@ -47,7 +43,7 @@ pub async fn program_settings(state: &AppState) -> Result<ProgramSettings, AppEr
         rate_percent: rate.percent_value(),
         discount_amount: Cents(row.discount_cents).to_decimal_string(),
         rate: rate.percent_label(),
-        discount: money(row.discount_cents, state),
+        discount: state.money(row.discount_cents),
         updated,
         overrides: row.overrides,
     })
@@ -81,7 +77,7 @@ pub async fn update_program(
 pub fn partner_terms(row: &PartnerRow, state: &AppState) -> PartnerTerms {
     PartnerTerms {
         rate: Rate::from_bps(row.rate_bps()).percent_label(),
-        discount: money(row.discount_cents(), state),
+        discount: state.money(row.discount_cents()),
         rate_is_custom: row.rate_override_bps.is_some(),
         discount_is_custom: row.discount_override_cents.is_some(),
         rate_percent: row
@@ -93,7 +89,7 @@ pub fn partner_terms(row: &PartnerRow, state: &AppState) -> PartnerTerms {
             .map(|c| Cents(c).to_decimal_string())
             .unwrap_or_default(),
         program_rate: Rate::from_bps(row.program_rate_bps).percent_label(),
-        program_discount: money(row.program_discount_cents, state),
+        program_discount: state.money(row.program_discount_cents),
     }
 }
 

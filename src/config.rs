@@ -50,6 +50,9 @@ pub struct Config {
     pub stripe_timeout: std::time::Duration,
     /// How often the in-process maintenance pass runs (expired sessions, unconfirmed cancellations).
     pub maintenance_interval: std::time::Duration,
+    /// How long a session read from the database is reused by this process (`0` = never): a
+    /// log-out or password change on *another* server sharing the database shows within this time.
+    pub session_cache_ttl: std::time::Duration,
     /// `None` with the simulator: a random secret is made at start-up.
     pub webhook_secret: Option<Secret>,
     pub order_rules: app::domain::order::OrderRules,
@@ -79,6 +82,32 @@ fn bad(name: &'static str, problem: impl Into<String>) -> ConfigError {
         name,
         problem: problem.into(),
     }
+}
+
+/// The variable `name` as a number of seconds within `range`, or `default` when it is unset.
+fn seconds(
+    var: impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+) -> Result<std::time::Duration, ConfigError> {
+    let Some(v) = var(name) else {
+        return Ok(std::time::Duration::from_secs(default));
+    };
+    v.parse::<u64>()
+        .ok()
+        .filter(|s| range.contains(s))
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            bad(
+                name,
+                format!(
+                    "{v:?} is not a number of seconds from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
 }
 
 /// The default database: a SQLite file under `data/` in the working directory.
@@ -261,35 +290,9 @@ impl Config {
             None => None,
         };
 
-        let stripe_timeout = match var("STRIPE_TIMEOUT_SECS") {
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=120).contains(s))
-                .map(std::time::Duration::from_secs)
-                .ok_or_else(|| {
-                    bad(
-                        "STRIPE_TIMEOUT_SECS",
-                        format!("{v:?} is not a number of seconds from 1 to 120"),
-                    )
-                })?,
-            None => std::time::Duration::from_secs(20),
-        };
-
-        let maintenance_interval = match var("MAINTENANCE_INTERVAL_SECS") {
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=86_400).contains(s))
-                .map(std::time::Duration::from_secs)
-                .ok_or_else(|| {
-                    bad(
-                        "MAINTENANCE_INTERVAL_SECS",
-                        format!("{v:?} is not a number of seconds from 1 to 86400"),
-                    )
-                })?,
-            None => std::time::Duration::from_secs(300),
-        };
+        let stripe_timeout = seconds(var, "STRIPE_TIMEOUT_SECS", 1..=120, 20)?;
+        let maintenance_interval = seconds(var, "MAINTENANCE_INTERVAL_SECS", 1..=86_400, 300)?;
+        let session_cache_ttl = seconds(var, "SESSION_CACHE_SECONDS", 0..=3_600, 30)?;
 
         let smtp_url = match var("SMTP_URL") {
             Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(Secret(v)),
@@ -332,6 +335,7 @@ impl Config {
             stripe_api_base,
             stripe_timeout,
             maintenance_interval,
+            session_cache_ttl,
             webhook_secret,
             order_rules,
             smtp_url,
@@ -379,6 +383,13 @@ mod tests {
             "rate limits are on unless turned off explicitly"
         );
         assert!(!config(&[("RATE_LIMITS", "off")]).unwrap().rate_limits);
+        assert_eq!(c.session_cache_ttl, std::time::Duration::from_secs(30));
+        assert!(
+            config(&[("SESSION_CACHE_SECONDS", "0")])
+                .unwrap()
+                .session_cache_ttl
+                .is_zero()
+        );
     }
 
     #[test]
@@ -391,6 +402,8 @@ mod tests {
             ("SMTP_URL", "mail.example.com"),
             ("TRUST_PROXY", "maybe"),
             ("RATE_LIMITS", "false"),
+            ("SESSION_CACHE_SECONDS", "7200"),
+            ("MAINTENANCE_INTERVAL_SECS", "0"),
             ("DATABASE_URL", "mysql://x"),
             ("ORDER_MIN_BUDGET", "cheap"),
             ("ORDER_LEAD_DAYS", "-1"),

@@ -61,31 +61,42 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    // Built once: every response carries them.
+    static DEFAULTS: std::sync::LazyLock<[(header::HeaderName, HeaderValue); 6]> =
+        std::sync::LazyLock::new(|| {
+            [
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_str(&content_security_policy(None, false))
+                        .expect("the policy is ASCII"),
+                ),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+                (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+                // Same-origin referrers let no-JS form errors return to the form; nothing leaks off-site.
+                (
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                ),
+                (
+                    header::HeaderName::from_static("permissions-policy"),
+                    HeaderValue::from_static(
+                        "camera=(), microphone=(), geolocation=(), payment=(self)",
+                    ),
+                ),
+                (
+                    header::HeaderName::from_static("cross-origin-opener-policy"),
+                    HeaderValue::from_static("same-origin"),
+                ),
+            ]
+        });
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let defaults: [(header::HeaderName, String); 6] = [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            content_security_policy(None, false),
-        ),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
-        (header::X_FRAME_OPTIONS, "DENY".into()),
-        // Same-origin referrers let no-JS form errors return to the form; nothing leaks off-site.
-        (header::REFERRER_POLICY, "same-origin".into()),
-        (
-            header::HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=(self)".into(),
-        ),
-        (
-            header::HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin".into(),
-        ),
-    ];
-    for (name, value) in defaults {
-        if !headers.contains_key(&name)
-            && let Ok(value) = HeaderValue::from_str(&value)
-        {
-            headers.insert(name, value);
+    for (name, value) in DEFAULTS.iter() {
+        if !headers.contains_key(name) {
+            headers.insert(name.clone(), value.clone());
         }
     }
     if policy.https {

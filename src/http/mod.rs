@@ -44,6 +44,7 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
         .site_addr(config.listen_addr)
         .build();
     AppState {
+        readers: Arc::new(db::readers::Readers::new(&pool)),
         db: pool,
         settings: Arc::new(Settings {
             site_url: config.site_url.clone(),
@@ -69,6 +70,9 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
         payments: payment_gateway(config),
         dashboard_cache: Arc::default(),
         webhook_batch: Arc::default(),
+        sessions: Arc::new(db::session_cache::SessionCache::new(
+            config.session_cache_ttl,
+        )),
         leptos_options,
     }
 }
@@ -138,7 +142,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
                     middleware::client_ip,
                 ))
                 .layer(axum::middleware::from_fn(app::server::auth::user_slot))
-                .layer(app::server::auth::layer(state.db.clone(), &state.settings)),
+                .layer(app::server::auth::layer(
+                    state.db.clone(),
+                    &state.settings,
+                    state.sessions.clone(),
+                )),
         )
         .with_state(state)
 }

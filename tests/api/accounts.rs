@@ -148,6 +148,27 @@ async fn log_out_kills_the_session_on_the_server() {
 }
 
 #[tokio::test]
+async fn a_session_ended_by_another_server_ends_here_within_the_cache_time() {
+    // Two servers share the database; this one reuses a session it read for SESSION_CACHE_SECONDS.
+    let app = TestApp::spawn_with(&[("SESSION_CACHE_SECONDS", "1")]).await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let (_, html) = app.page("/account").await;
+    assert!(html.contains("Hello, Ann"), "{html}");
+    // The other server signs Ann out: her row goes, this server is not told.
+    let ended = sqlx::query("DELETE FROM sessions")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(ended.rows_affected(), 1);
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let (path, _) = app.page("/account").await;
+    assert!(
+        path.starts_with("/login?next=/account"),
+        "signed out once the cached copy is older than the cache time: {path}"
+    );
+}
+
+#[tokio::test]
 async fn session_id_changes_on_log_in() {
     let app = TestApp::spawn().await;
     let first = session_cookie(&app.sign_up("ann@example.com", "Ann").await).unwrap();
@@ -205,6 +226,11 @@ async fn changing_the_password_signs_out_every_other_device() {
     };
     session_cookie(&phone.log_in("ann@example.com", PASSWORD).await).expect("phone signed in");
     assert_eq!(phone.scalar("SELECT COUNT(*) FROM sessions").await, 2);
+    // The laptop has just been used, so the server holds its session in memory too.
+    let used = laptop.get(phone.url("/account")).send().await.unwrap();
+    assert_eq!(used.status(), StatusCode::OK);
+    let html = used.text().await.unwrap().replace("<!>", "");
+    assert!(html.contains("Hello, Ann"), "{html}");
     let before = session_cookie(&phone.get("/account").await);
 
     let response = phone

@@ -9,12 +9,14 @@
 //! - Signing in always issues a new session id (see [`context::start_session`](super::context::start_session)).
 
 use super::context::{CurrentUser, Settings};
+use super::db::session_cache::SessionCache;
 use super::db::sessions::{self, DigestStore};
 use super::db::{Pool, users};
 use super::password;
 use crate::dto::AppError;
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder, AuthUser, AuthnBackend};
 use sha2::{Digest as _, Sha256};
+use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -111,9 +113,13 @@ pub async fn user_slot(
 }
 
 /// The layer that loads the session and its user for every request (outermost: the session).
-pub fn layer(pool: Pool, settings: &Settings) -> AuthManagerLayer<Users, DigestStore> {
+pub fn layer(
+    pool: Pool,
+    settings: &Settings,
+    cache: Arc<SessionCache>,
+) -> AuthManagerLayer<Users, DigestStore> {
     let ttl = time::Duration::seconds(settings.session_ttl.num_seconds());
-    let sessions = SessionManagerLayer::new(DigestStore::new(pool.clone()))
+    let sessions = SessionManagerLayer::new(DigestStore::new(pool.clone(), cache))
         .with_name(cookie_name(settings))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

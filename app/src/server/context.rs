@@ -22,6 +22,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Pool,
+    /// Connections for the hot single-statement reads (see [`db::readers`]).
+    pub readers: Arc<db::readers::Readers>,
     pub settings: Arc<Settings>,
     pub limits: Arc<RateLimits>,
     /// Serialises money-path write transactions on SQLite (see [`db::WriteGate`]).
@@ -32,6 +34,8 @@ pub struct AppState {
     pub dashboard_cache: Arc<crate::server::services::partners::DashboardCache>,
     /// SQLite's webhook writer: commits queued webhook events together (see services::webhook_batch).
     pub webhook_batch: Arc<crate::server::services::webhook_batch::WebhookBatcher>,
+    /// Sessions read recently, shared with the session store (see [`db::session_cache`]).
+    pub sessions: Arc<db::session_cache::SessionCache>,
     pub leptos_options: LeptosOptions,
 }
 

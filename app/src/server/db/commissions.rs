@@ -176,15 +176,18 @@ impl CommissionFilter {
     }
 }
 
-pub async fn count(pool: &Pool, filter: &CommissionFilter) -> sqlx::Result<i64> {
+pub async fn count(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    filter: &CommissionFilter,
+) -> sqlx::Result<i64> {
     let mut query = QueryBuilder::new("SELECT COUNT(*) FROM commissions m");
     filter.push_where(&mut query);
-    query.build_query_scalar().fetch_one(pool).await
+    query.build_query_scalar().fetch_one(db).await
 }
 
 /// Newest first.
 pub async fn page(
-    pool: &Pool,
+    db: impl sqlx::Executor<'_, Database = Db>,
     filter: &CommissionFilter,
     limit: i64,
     offset: i64,
@@ -196,7 +199,7 @@ pub async fn page(
         .push_bind(limit)
         .push(" OFFSET ")
         .push_bind(offset);
-    query.build_query_as().fetch_all(pool).await
+    query.build_query_as().fetch_all(db).await
 }
 
 /// `pending` → `approved` for one commission, or for every pending one matching `filter` when

@@ -1,6 +1,6 @@
 //! Queries on `partners` and `discount_codes`.
 
-use super::{DbConn, Pool};
+use super::{Db, DbConn, Pool};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -93,10 +93,13 @@ pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<PartnerRow>> {
         .await
 }
 
-pub async fn find_by_user(pool: &Pool, user_id: i64) -> sqlx::Result<Option<PartnerRow>> {
+pub async fn find_by_user(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    user_id: i64,
+) -> sqlx::Result<Option<PartnerRow>> {
     sqlx::query_as(&format!("{PARTNER_SELECT} WHERE p.user_id = $1"))
         .bind(user_id)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
 }
 
@@ -294,11 +297,14 @@ pub async fn bump_stats(conn: &mut DbConn, partner_id: i64, spread: i64) -> sqlx
 }
 
 /// The partner's dashboard version: grows with every committed change to their numbers.
-pub async fn stats_version(pool: &Pool, partner_id: i64) -> sqlx::Result<i64> {
+pub async fn stats_version(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    partner_id: i64,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM partner_stats WHERE partner_id = $1",
     )
     .bind(partner_id)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
 }

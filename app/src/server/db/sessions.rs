@@ -3,14 +3,17 @@
 //!
 //! Invariants: a row holds the session's data (JSON) and, when someone is signed in, their user id
 //! (so a password change can end every session of that user). A row past `expires_at` is never
-//! loaded; the maintenance pass deletes it.
+//! loaded; the maintenance pass deletes it. Rows read recently are served from a
+//! [`SessionCache`], which every write here evicts first (see its invariants).
 
+use super::session_cache::{Cached, SessionCache};
 use super::{Pool, users};
 use crate::server::token;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow as _, Row as _};
 use std::cell::RefCell;
+use std::sync::Arc;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -37,15 +40,28 @@ pub fn take_user(id: i64) -> Option<users::SignedInRow> {
 /// Where axum-login keeps the signed-in user in the session data.
 const AUTH_DATA_KEY: &str = "axum-login.data";
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DigestStore {
     pool: Pool,
+    cache: Arc<SessionCache>,
+}
+
+impl std::fmt::Debug for DigestStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DigestStore").finish_non_exhaustive()
+    }
 }
 
 impl DigestStore {
-    pub fn new(pool: Pool) -> Self {
-        Self { pool }
+    pub fn new(pool: Pool, cache: Arc<SessionCache>) -> Self {
+        Self { pool, cache }
     }
+}
+
+/// Hands the user row read with the session to [`take_user`]. Outside `with_user_slot` (a store
+/// used on its own) there is nowhere to put it.
+fn leave_user(user: users::SignedInRow) {
+    let _ = LOADED_USER.try_with(|slot| *slot.borrow_mut() = Some(user));
 }
 
 /// The stored key of a session id: hex SHA-256 of the id as the cookie carries it.
@@ -78,11 +94,12 @@ impl DigestStore {
     /// Returns how many rows were written.
     async fn insert(&self, record: &Record, on_conflict: &str) -> session_store::Result<u64> {
         let (data, user_id, expires_at) = columns(record)?;
+        let key = digest(&record.id);
         let done = sqlx::query(&format!(
             "INSERT INTO sessions (digest, user_id, data, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (digest) {on_conflict}"
         ))
-        .bind(digest(&record.id))
+        .bind(&key)
         .bind(user_id)
         .bind(&data)
         .bind(Utc::now())
@@ -90,6 +107,8 @@ impl DigestStore {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
+        // After the write: a read that began before it may hold the old row (see SessionCache).
+        self.cache.evict(&key);
         Ok(done.rows_affected())
     }
 }
@@ -117,6 +136,14 @@ impl SessionStore for DigestStore {
     /// Reads the session and, in the same statement, its signed-in user, which is handed to
     /// [`take_user`] for the auth backend: one query per request instead of two.
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let key = digest(id);
+        if let Some(cached) = self.cache.get(&key, time::OffsetDateTime::now_utc()) {
+            if let Some(user) = cached.user {
+                leave_user(user);
+            }
+            return Ok(Some(cached.record));
+        }
+        let generation = self.cache.generation();
         const SQL: &str = concat!(
             "SELECT s.data, s.expires_at, ",
             users::signed_in_columns!(),
@@ -125,7 +152,7 @@ impl SessionStore for DigestStore {
              WHERE s.digest = $1 AND s.expires_at > $2"
         );
         let row = sqlx::query(SQL)
-            .bind(digest(id))
+            .bind(&key)
             .bind(Utc::now())
             .fetch_optional(&self.pool)
             .await
@@ -135,41 +162,56 @@ impl SessionStore for DigestStore {
         };
         let data: String = row.try_get("data").map_err(backend)?;
         let expires_at: DateTime<Utc> = row.try_get("expires_at").map_err(backend)?;
-        if row
+        let user = if row
             .try_get::<Option<i64>, _>("id")
             .map_err(backend)?
             .is_some()
         {
-            let user = users::SignedInRow::from_row(&row).map_err(backend)?;
-            // Outside `with_user_slot` (a store used on its own) there is nowhere to put it.
-            let _ = LOADED_USER.try_with(|slot| *slot.borrow_mut() = Some(user));
-        }
+            Some(users::SignedInRow::from_row(&row).map_err(backend)?)
+        } else {
+            None
+        };
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at.timestamp())
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *id,
             data: serde_json::from_str(&data)
                 .map_err(|e| session_store::Error::Decode(e.to_string()))?,
             expiry_date,
-        }))
+        };
+        self.cache.put(
+            key,
+            Cached {
+                record: record.clone(),
+                user: user.clone(),
+            },
+            generation,
+        );
+        if let Some(user) = user {
+            leave_user(user);
+        }
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let key = digest(id);
         sqlx::query("DELETE FROM sessions WHERE digest = $1")
-            .bind(digest(id))
+            .bind(&key)
             .execute(&self.pool)
             .await
             .map_err(backend)?;
+        self.cache.evict(&key);
         Ok(())
     }
 }
 
 /// Ends every session of a user (after a password change); returns how many.
-pub async fn delete_for_user(pool: &Pool, user_id: i64) -> sqlx::Result<u64> {
+pub async fn delete_for_user(pool: &Pool, cache: &SessionCache, user_id: i64) -> sqlx::Result<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(pool)
         .await?;
+    cache.evict_user(user_id);
     Ok(done.rows_affected())
 }
 

@@ -124,7 +124,7 @@ pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<UserRow>> {
 
 /// A user as sign-in sees them: who they are, what they may do, and their password hash (from which
 /// the session's auth hash is derived, so a password change signs every old session out).
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SignedInRow {
     pub id: i64,
     pub email: String,

@@ -102,7 +102,7 @@ pub async fn change_password(
     }
     let hash = password::hash(new.to_owned()).await?;
     users::set_password_hash(&state.db, user.id, &hash, chrono::Utc::now()).await?;
-    let ended = sessions::delete_for_user(&state.db, user.id).await?;
+    let ended = sessions::delete_for_user(&state.db, &state.sessions, user.id).await?;
     tracing::info!(
         user_id = user.id,
         sessions = ended,

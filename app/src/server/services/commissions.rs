@@ -141,6 +141,7 @@ pub async fn reject_for_reversal(
 /// One page of commissions matching `filter`.
 pub async fn page(
     state: &AppState,
+    conn: &mut DbConn,
     filter: &CommissionFilter,
     page: i64,
     for_admin: bool,
@@ -148,11 +149,11 @@ pub async fn page(
 ) -> Result<Paged<CommissionLine>, AppError> {
     let total = match known_total {
         Some(total) => total,
-        None => rows::count(&state.db, filter).await?,
+        None => rows::count(&mut *conn, filter).await?,
     };
     let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
     let page = page.clamp(1, pages);
-    let found = rows::page(&state.db, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let found = rows::page(&mut *conn, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     Ok(Paged {
         rows: found
             .iter()
@@ -178,7 +179,15 @@ pub async fn admin_list(
         Some(_) => Some("pending".to_owned()),
     };
     let filter = CommissionFilter { partner_id, status };
-    page(state, &filter, page_number, true, None).await
+    page(
+        state,
+        &mut *state.db.acquire().await?,
+        &filter,
+        page_number,
+        true,
+        None,
+    )
+    .await
 }
 
 pub async fn approve(

@@ -80,7 +80,7 @@ async fn validate(
 }
 
 pub async fn check(state: &AppState, user: &CurrentUser, raw: &str) -> Result<CodeCheck, AppError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.readers.get().await?;
     let row = validate(&mut conn, user, 0, raw).await?;
     Ok(CodeCheck {
         code: row.code.to_uppercase(),

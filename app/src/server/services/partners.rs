@@ -180,13 +180,14 @@ impl DashboardCache {
     }
 }
 
+/// The partner's totals and monthly bars as of stats `version`, read by the caller *before*: a
+/// change racing this render bumps it again, so at worst the next view recomputes; a stale entry is
+/// never stored under a newer version.
 async fn totals_and_months(
     state: &AppState,
     partner_id: i64,
+    version: i64,
 ) -> Result<(commission_rows::PartnerTotals, Vec<MonthBar>), AppError> {
-    // Read the version first: a change racing this render bumps it again, so at worst the next
-    // view recomputes; a stale entry is never stored under a newer version.
-    let version = partner_rows::stats_version(&state.db, partner_id).await?;
     let bounds = month_bounds(state, 12);
     let this_month = bounds
         .iter()
@@ -248,10 +249,12 @@ pub async fn dashboard(
     status: Option<&str>,
     page: i64,
 ) -> Result<PartnerDashboard, AppError> {
-    let partner = partner_rows::find_by_user(&state.db, user.id)
+    let mut reader = state.readers.get().await?;
+    let partner = partner_rows::find_by_user(&mut *reader, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (totals, months) = totals_and_months(state, partner.id).await?;
+    let version = partner_rows::stats_version(&mut *reader, partner.id).await?;
+    let (totals, months) = totals_and_months(state, partner.id, version).await?;
     let status = status.filter(|s| COMMISSION_STATUSES.contains(s));
     let filter = CommissionFilter {
         partner_id: Some(partner.id),
@@ -259,7 +262,8 @@ pub async fn dashboard(
     };
     // Unfiltered, the count is already in the (cached) totals.
     let known_total = status.is_none().then_some(totals.commissions);
-    let table = commissions::page(state, &filter, page, false, known_total).await?;
+    let table = commissions::page(state, &mut reader, &filter, page, false, known_total).await?;
+    drop(reader);
     let status_enum = PartnerStatus::parse(&partner.status).unwrap_or(PartnerStatus::Pending);
     let code = partner.code.as_ref().map(|c| c.to_uppercase());
     let (discount, rate) = (partner.discount_cents(), Rate::from_bps(partner.rate_bps()));
@@ -349,7 +353,15 @@ pub async fn admin_detail(
         partner_id: Some(partner_id),
         status: None,
     };
-    let recent = commissions::page(state, &filter, 1, true, None).await?;
+    let recent = commissions::page(
+        state,
+        &mut *state.db.acquire().await?,
+        &filter,
+        1,
+        true,
+        None,
+    )
+    .await?;
     Ok(AdminPartnerDetail {
         row: admin_row(&row, state),
         phone: row.phone.clone(),

@@ -95,6 +95,38 @@ async fn log_in_with_any_letter_case_and_land_on_next() {
 }
 
 #[tokio::test]
+async fn a_share_link_survives_log_in() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ann@example.com", "Ann").await;
+    let visitor = TestApp {
+        client: browser(),
+        ..app
+    };
+    // A partner's share link, opened by someone who is not signed in.
+    let response = visitor.get("/order?code=SPRING5").await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let login = location_path(&response);
+    assert_eq!(login, "/login?next=/order%3Fcode%3DSPRING5");
+    let (_, html) = visitor.page(&login).await;
+    assert!(
+        html.contains(r#"value="/order?code=SPRING5""#),
+        "the log-in form carries the whole link: {html}"
+    );
+    let response = visitor
+        .submit(
+            &login,
+            "/api/account/login",
+            &[
+                ("email", "ann@example.com"),
+                ("password", PASSWORD),
+                ("next", "/order?code=SPRING5"),
+            ],
+        )
+        .await;
+    assert_eq!(location_path(&response), "/order?code=SPRING5");
+}
+
+#[tokio::test]
 async fn wrong_password_is_refused_without_a_session() {
     let app = TestApp::spawn().await;
     app.sign_up("ann@example.com", "Ann").await;

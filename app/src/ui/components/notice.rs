@@ -12,11 +12,13 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthenticated => {
             let location = use_location();
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            // The router's `search` has no leading `?`: without it `/order?code=X` came back as `/ordercode=X`.
+            let search = location.search.get_untracked();
+            let here = if search.is_empty() {
+                location.pathname.get_untracked()
+            } else {
+                format!("{}?{search}", location.pathname.get_untracked())
+            };
             let next: String = form_urlencoded_path(&here);
             view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
         }

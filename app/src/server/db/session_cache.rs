@@ -109,7 +109,7 @@ impl SessionCache {
         );
     }
 
-    /// Forgets one session (it is being saved, cycled or deleted).
+    /// Forgets one session (it was just saved, cycled or deleted).
     pub fn evict(&self, digest: &str) {
         let mut entries = self.lock();
         entries.generation += 1;

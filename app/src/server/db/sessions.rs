@@ -4,7 +4,7 @@
 //! Invariants: a row holds the session's data (JSON) and, when someone is signed in, their user id
 //! (so a password change can end every session of that user). A row past `expires_at` is never
 //! loaded; the maintenance pass deletes it. Rows read recently are served from a
-//! [`SessionCache`], which every write here evicts first (see its invariants).
+//! [`SessionCache`], from which every write here evicts the row once written (see its invariants).
 
 use super::session_cache::{Cached, SessionCache};
 use super::{Pool, users};

@@ -79,14 +79,11 @@ async fn log_in_with_any_letter_case_and_land_on_next() {
         ..app
     };
     let response = fresh
-        .submit(
+        .log_in_from(
             "/login?next=/account",
-            "/api/account/login",
-            &[
-                ("email", "Ann@Example.com"),
-                ("password", PASSWORD),
-                ("next", "/account"),
-            ],
+            "Ann@Example.com",
+            PASSWORD,
+            "/account",
         )
         .await;
     assert_eq!(location_path(&response), "/account");
@@ -113,15 +110,7 @@ async fn a_share_link_survives_log_in() {
         "the log-in form carries the whole link: {html}"
     );
     let response = visitor
-        .submit(
-            &login,
-            "/api/account/login",
-            &[
-                ("email", "ann@example.com"),
-                ("password", PASSWORD),
-                ("next", "/order?code=SPRING5"),
-            ],
-        )
+        .log_in_from(&login, "ann@example.com", PASSWORD, "/order?code=SPRING5")
         .await;
     assert_eq!(location_path(&response), "/order?code=SPRING5");
 }

@@ -247,10 +247,21 @@ impl TestApp {
     }
 
     pub async fn log_in(&self, email: &str, password: &str) -> Response {
+        self.log_in_from("/login", email, password, "").await
+    }
+
+    /// Logs in from the log-in page at `page`, whose form carries `next`.
+    pub async fn log_in_from(
+        &self,
+        page: &str,
+        email: &str,
+        password: &str,
+        next: &str,
+    ) -> Response {
         self.submit(
-            "/login",
+            page,
             "/api/account/login",
-            &[("email", email), ("password", password), ("next", "")],
+            &[("email", email), ("password", password), ("next", next)],
         )
         .await
     }

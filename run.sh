@@ -7,7 +7,7 @@ source scripts/tools.sh
 ensure_build_tools
 
 step "Building FutureFlower (release: server + wasm + css)"
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 step "Preparing the database (migrations, demo data on first run)"

@@ -1,12 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { hydrated } from './helpers.mjs';
 
 test('sign up, log out, log in, see your name', async ({ page }, info) => {
   const email = `ann.${Date.now()}.${info.project.name}@example.com`;
   const password = 'correct horse battery';
 
   await page.goto('/signup');
-  await hydrated(page);
   await page.getByLabel('First name').fill('Ann');
   await page.getByLabel('Last name').fill('Lee');
   await page.getByLabel('Email').fill(email);
@@ -37,7 +35,6 @@ test('sign up, log out, log in, see your name', async ({ page }, info) => {
 
 test('a wrong password says so and keeps you signed out', async ({ page }, info) => {
   await page.goto('/login');
-  await hydrated(page);
   await page.getByLabel('Email').fill('nobody@example.com');
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Log in' }).click();

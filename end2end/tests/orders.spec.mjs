@@ -1,27 +1,9 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signUp } from './helpers.mjs';
-
-function inDays(n) {
-  const d = new Date();
-  d.setDate(d.getDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+import { fillOrder, signUp } from './helpers.mjs';
 
 async function order(page, { kind, budget, frequency, years }) {
   await page.goto('/order');
-  await hydrated(page);
-  await page.getByRole('radio', { name: new RegExp(kind) }).check();
-  await page.getByLabel('Budget per delivery').fill(budget);
-  await page.getByLabel('First delivery date').fill(inDays(10));
-  if (frequency) await page.getByLabel('How often').selectOption({ label: frequency });
-  if (years) await page.getByLabel('For how long').selectOption({ label: years });
-  await page.getByLabel("Recipient's name").fill('Grace Lee');
-  await page.getByLabel('Street address').fill('12 Rose Lane');
-  await page.getByLabel('Suburb').fill('Newtown');
-  await page.getByLabel('City').fill('Sydney');
-  await page.getByLabel('Postcode').fill('2042');
-  await page.getByLabel('Card message (optional)').fill('Happy birthday!');
-  await page.getByRole('button', { name: 'Review and pay' }).click();
+  await fillOrder(page, { kind, budget, frequency, years, message: 'Happy birthday!' });
   await expect(page).toHaveURL(/\/checkout\/\d+$/);
 }
 
@@ -57,7 +39,6 @@ test('a customer orders each kind and pays in test mode', async ({ page }, info)
 test('the order form explains what to fix', async ({ page }, info) => {
   await signUp(page, info, 'Bea', 'Wrong');
   await page.goto('/order');
-  await hydrated(page);
   await page.getByLabel('Budget per delivery').fill('5');
   await page.getByRole('button', { name: 'Review and pay' }).click();
   await expect(page.getByText(/Choose a budget between/)).toBeVisible();

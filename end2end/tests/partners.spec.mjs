@@ -1,12 +1,11 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signUp } from './helpers.mjs';
+import { fillOrder, hydrated, signUp } from './helpers.mjs';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'admin@e2e.test', password: process.env.E2E_ADMIN_PASSWORD || 'e2e admin password' };
 
 async function logIn(page, email, password = PASSWORD) {
   await page.goto('/login');
-  await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -18,12 +17,6 @@ async function logOut(page) {
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' })).toBeVisible();
 }
 
-function inDays(n) {
-  const d = new Date();
-  d.setDate(d.getDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
 test('partner registers, admin approves, a customer uses the code, the commission is approved', async ({ page }, info) => {
   const stamp = `${Date.now()}`;
   const partnerEmail = `rosie.${stamp}.${info.project.name}@example.com`;
@@ -31,9 +24,8 @@ test('partner registers, admin approves, a customer uses the code, the commissio
 
   // 1. The partner registers from the landing page and lands on a dashboard awaiting approval.
   await page.goto('/');
-  await hydrated(page);
-  await page.getByRole('link', { name: 'Become a partner florist' }).click();
-  await expect(page).toHaveURL(/\/partner\/register$/);
+  await page.getByRole('link', { name: 'Join as an affiliate' }).click();
+  await expect(page).toHaveURL(/\/partner\/register\?type=non_delivery$/);
   await page.getByLabel('Business or brand name').fill(business);
   await page.getByLabel('First name').fill('Rosie');
   await page.getByLabel('Last name').fill('Reed');
@@ -50,27 +42,19 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   // 2. The admin finds and approves the partner.
   await logIn(page, ADMIN.email, ADMIN.password);
   await page.goto(`/admin/partners?q=${encodeURIComponent(code)}`);
-  await hydrated(page);
   await page.getByRole('link', { name: business }).click();
   await expect(page.getByRole('heading', { name: business })).toBeVisible();
-  await page.getByRole('button', { name: 'Approve', exact: true }).click();
+  await page.getByText('Approve…').click();
+  await page.getByRole('button', { name: 'Yes, approve' }).click();
   await expect(page.getByTestId('partner-status')).toHaveText('Active');
   await logOut(page);
 
   // 3. A new customer orders, applies the code at checkout and pays in test mode.
   await signUp(page, info, 'Cara', 'Customer');
   await page.goto('/order');
-  await hydrated(page);
-  await page.getByRole('radio', { name: /One delivery/ }).check();
-  await page.getByLabel('Budget per delivery').fill('75');
-  await page.getByLabel('First delivery date').fill(inDays(10));
-  await page.getByLabel("Recipient's name").fill('Grace Lee');
-  await page.getByLabel('Street address').fill('12 Rose Lane');
-  await page.getByLabel('Suburb').fill('Newtown');
-  await page.getByLabel('City').fill('Sydney');
-  await page.getByLabel('Postcode').fill('2042');
-  await page.getByRole('button', { name: 'Review and pay' }).click();
+  await fillOrder(page, { budget: '75' });
   await expect(page).toHaveURL(/\/checkout\/\d+$/);
+  await hydrated(page);
   await page.getByLabel('Discount code').fill('NOT-A-CODE');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByText("We don't know the code NOT-A-CODE")).toBeVisible();
@@ -78,6 +62,7 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('code-applied')).toContainText(business);
   await expect(page.getByTestId('total')).toHaveText('$70.00');
+  await expect(page).toHaveURL(/\/checkout\/\d+$/); // applied in place, no reload
   await page.screenshot({ path: `screenshots/${info.project.name}-checkout-with-code.png`, fullPage: true });
   await page.getByRole('button', { name: 'Pay (test mode)' }).click();
   await expect(page).toHaveURL(/\/orders\?paid=\d+$/);
@@ -87,6 +72,7 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await logIn(page, partnerEmail);
   await page.goto('/partner/dashboard');
   await hydrated(page);
+  await expect(page.getByRole('button', { name: 'Copy code' })).toBeVisible();
   await expect(page.getByTestId('uses')).toHaveText('1');
   await expect(page.getByTestId('pending-total')).toHaveText('$3.75');
   await expect(page.getByTestId('commission')).toHaveCount(1);
@@ -98,7 +84,6 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await page.goto(`/admin/partners?q=${encodeURIComponent(code)}`);
   await page.getByRole('link', { name: business }).click();
   await page.getByRole('link', { name: "Review this partner's commissions" }).click();
-  await hydrated(page);
   await expect(page.getByTestId('commission')).toHaveCount(1);
   await page.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(page.getByText('Nothing to review')).toBeVisible();

@@ -92,10 +92,13 @@ fn payment_gateway(config: &Config) -> Arc<dyn app::server::ports::PaymentGatewa
 
 /// The whole application as one axum router.
 pub fn router(state: AppState, config: &Config) -> Router {
+    let assets = app::ui::assets::SiteAssets::beside_binary("futureflower", "pkg");
+    let hashed = assets.script != "/pkg/futureflower.js";
     let context = {
         let state = state.clone();
         move || {
             provide_context(state.clone());
+            provide_context(assets.clone());
             middleware::set_page_csp();
         }
     };
@@ -110,6 +113,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/stripe/webhook",
             axum::routing::post(stripe_webhook::receive),
+        )
+        .nest_service(
+            "/pkg",
+            static_files(&format!("{}/pkg", config.site_root), hashed),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -149,6 +156,25 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// `/pkg` (the css, js glue and wasm): the brotli or gzip file cargo-leptos wrote beside each one
+/// (`--precompress`) when the browser accepts it. Hashed names (`hash-files`) never change content,
+/// so browsers keep them for a year; unhashed ones (a plain `cargo build`) are revalidated.
+fn static_files(dir: &str, hashed: bool) -> Router {
+    use tower_http::services::ServeDir;
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let cache = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static(cache),
+        ))
 }
 
 /// The app's routes, generated once per process.

@@ -101,7 +101,7 @@ async fn a_share_link_survives_log_in() {
     };
     // A partner's share link, opened by someone who is not signed in.
     let response = visitor.get("/order?code=SPRING5").await;
-    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let login = location_path(&response);
     assert_eq!(login, "/login?next=/order%3Fcode%3DSPRING5");
     let (_, html) = visitor.page(&login).await;
@@ -159,7 +159,7 @@ async fn log_out_kills_the_session_on_the_server() {
         .send()
         .await
         .unwrap();
-    assert_eq!(replay.status(), StatusCode::FOUND);
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
     assert!(location_path(&replay).starts_with("/login?next=/account"));
     let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
         .fetch_one(&app.pool)
@@ -205,7 +205,7 @@ async fn session_id_changes_on_log_in() {
         .unwrap();
     assert_eq!(
         old.status(),
-        StatusCode::FOUND,
+        StatusCode::SEE_OTHER,
         "the old id no longer signs anyone in"
     );
     let (_, html) = app.page("/account").await;
@@ -274,7 +274,7 @@ async fn changing_the_password_signs_out_every_other_device() {
     let stale = laptop.get(phone.url("/account")).send().await.unwrap();
     assert_eq!(
         stale.status(),
-        StatusCode::FOUND,
+        StatusCode::SEE_OTHER,
         "the laptop is signed out"
     );
     assert!(location_path(&stale).starts_with("/login?next=/account"));

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 async fn visitors_are_sent_to_log_in_and_back() {
     let app = TestApp::spawn().await;
     let response = app.get("/admin").await;
-    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location_path(&response), "/login?next=/admin");
 }
 

@@ -323,14 +323,15 @@ impl TestApp {
             ("message", "Happy birthday"),
         ];
         for (key, value) in fields {
-            if let Some(slot) = form.iter_mut().find(|(k, _)| k == key) {
-                slot.1 = value;
+            match form.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = value,
+                None => form.push((key, value)),
             }
         }
         let response = self.submit("/order", "/api/orders/create", &form).await;
         let path = location_path(&response);
         path.strip_prefix("/checkout/")
-            .and_then(|id| id.parse().ok())
+            .and_then(|rest| rest.split('?').next()?.parse().ok())
             .unwrap_or_else(|| panic!("no checkout redirect: {path}"))
     }
 

@@ -144,7 +144,7 @@ async fn orders_are_private_and_paid_once() {
     // Paying again (a double click, a back button) charges nothing more.
     let (_, html) = app.follow(app.pay(id).await).await;
     assert!(
-        html.contains("This order is <strong>Active</strong>"),
+        html.contains("This order is <strong>Paid</strong>"),
         "{html}"
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);

@@ -3,6 +3,7 @@
 
 use crate::dto::AppError;
 use crate::dto::Paged;
+use crate::dto::orders::CheckoutTotals;
 use crate::dto::partners::{
     AdminPartnerDetail, AdminPartnerRow, CodeCheck, CommissionLine, PartnerDashboard,
 };
@@ -75,33 +76,35 @@ pub async fn check_discount_code(code: String) -> Result<CodeCheck, AppError> {
     )
 }
 
-/// Applies a code to an unpaid order (replacing any other code on it) and returns to checkout.
+/// Applies a code to an unpaid order (replacing any other code on it). A form post returns to
+/// checkout; the checkout island gets the new totals.
 #[server(endpoint = "orders/apply-code")]
-pub async fn apply_discount_code(order_id: i64, code: String) -> Result<(), AppError> {
-    use crate::server::{context, services::discounts};
+pub async fn apply_discount_code(order_id: i64, code: String) -> Result<CheckoutTotals, AppError> {
+    use crate::server::{context, services::discounts, services::orders};
     context::respond(
         async {
             let state = context::app_state()?;
             let user = context::require_user()?;
             context::limit_code_attempts(&state, &user)?;
             discounts::apply(&state, &user, order_id, &code).await?;
-            leptos_axum::redirect(&format!("/checkout/{order_id}"));
-            Ok(())
+            context::redirect_form_post(&format!("/checkout/{order_id}"));
+            orders::totals(&state, &user, order_id).await
         }
         .await,
     )
 }
 
+/// Takes the code off an unpaid order; answers like [`apply_discount_code`].
 #[server(endpoint = "orders/remove-code")]
-pub async fn remove_discount_code(order_id: i64) -> Result<(), AppError> {
-    use crate::server::{context, services::discounts};
+pub async fn remove_discount_code(order_id: i64) -> Result<CheckoutTotals, AppError> {
+    use crate::server::{context, services::discounts, services::orders};
     context::respond(
         async {
             let state = context::app_state()?;
             let user = context::require_user()?;
             discounts::remove(&state, &user, order_id).await?;
-            leptos_axum::redirect(&format!("/checkout/{order_id}"));
-            Ok(())
+            context::redirect_form_post(&format!("/checkout/{order_id}"));
+            orders::totals(&state, &user, order_id).await
         }
         .await,
     )

@@ -181,6 +181,24 @@ pub const COUNTRIES: &[(&str, &str)] = &[
     ("IE", "Ireland"),
 ];
 
+/// The country the address form starts on: the one whose money the shop charges in (`USD` → US),
+/// else the first we deliver to.
+pub fn default_country(currency: &str) -> &'static str {
+    let wanted = match currency.to_ascii_uppercase().as_str() {
+        "AUD" => "AU",
+        "NZD" => "NZ",
+        "USD" => "US",
+        "CAD" => "CA",
+        "GBP" => "GB",
+        "EUR" => "IE",
+        _ => "",
+    };
+    COUNTRIES
+        .iter()
+        .find(|(code, _)| *code == wanted)
+        .map_or(COUNTRIES[0].0, |(code, _)| code)
+}
+
 /// The order form as posted (all strings, exactly as typed).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderForm {
@@ -574,5 +592,14 @@ mod tests {
             prop_assert_eq!(dates.len() as u32, years * f.per_year());
             prop_assert!(dates.windows(2).all(|w| w[0] < w[1]));
         }
+    }
+
+    #[test]
+    fn the_address_form_starts_in_the_currency_s_country() {
+        assert_eq!(default_country("USD"), "US");
+        assert_eq!(default_country("aud"), "AU");
+        assert_eq!(default_country("GBP"), "GB");
+        // A currency of no country we deliver to: the first country.
+        assert_eq!(default_country("JPY"), "AU");
     }
 }

@@ -4,6 +4,10 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminOverview {
+    /// Partners waiting for approval.
+    pub partners_to_review: i64,
+    /// Commissions waiting for approval or rejection.
+    pub commissions_to_review: i64,
     pub customers: i64,
     pub admins: i64,
     /// Payments whose amount or currency differs from what we asked, waiting for a decision.

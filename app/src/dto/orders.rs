@@ -11,22 +11,19 @@ pub struct OrderFormOptions {
     pub earliest_date: String,
     pub max_years: u32,
     pub currency: String,
+    /// The country the address starts on (matches the currency).
+    pub default_country: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckoutView {
-    pub order_id: i64,
     pub title: String,
     pub recipient: String,
     pub address: String,
     pub first_delivery: String,
     pub budget: String,
-    pub subtotal: String,
-    /// The discount line (`None` when no discount applies).
-    pub discount: Option<String>,
-    pub total: String,
-    /// What the total buys, e.g. "24 deliveries" or "charged every month".
-    pub total_note: String,
+    /// The amounts and the code: the part of checkout the discount-code box changes.
+    pub totals: CheckoutTotals,
     pub payable: bool,
     pub status_label: String,
     /// The offline payment simulator is active: show the test-mode banner.
@@ -35,6 +32,19 @@ pub struct CheckoutView {
     pub card: Option<CardPayment>,
     /// With real Stripe: why the card form could not be prepared (the payment service failed).
     pub card_problem: Option<String>,
+}
+
+/// An order's amounts and partner code, as checkout shows them. Applying or removing a code
+/// answers with the new totals, so the page updates without a reload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutTotals {
+    pub order_id: i64,
+    pub subtotal: String,
+    /// The discount line (`None` when no discount applies).
+    pub discount: Option<String>,
+    pub total: String,
+    /// What the total buys, e.g. "24 deliveries" or "charged every month".
+    pub total_note: String,
     /// The partner code on this order.
     pub code: Option<AppliedCode>,
     /// A code can be applied or removed (unpaid, and payment not started).

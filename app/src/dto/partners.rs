@@ -84,6 +84,8 @@ pub struct AdminPartnerDetail {
     pub uses: i64,
     pub customers: i64,
     pub pending: String,
+    /// Some commissions wait for approval ("Approve all pending" has work to do).
+    pub has_pending: bool,
     pub approved: String,
     pub paid: String,
     pub commissions: Vec<CommissionLine>,

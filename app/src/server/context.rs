@@ -162,24 +162,37 @@ pub fn safe_next(next: Option<&str>, default: &str) -> String {
     }
 }
 
+/// The request is a plain form post (a browser asking for the next page as HTML), not a fetch from
+/// an island.
+fn is_form_post() -> bool {
+    parts().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// After a plain form post, the browser goes to `path` (a 302). An island's fetch gets the server
+/// function's answer instead, and updates its page without a reload.
+pub fn redirect_form_post(path: &str) {
+    if is_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// Finishes a server function. A failure answered to the hydrated app (a fetch) gets the error's
 /// HTTP status; a plain form post (which asks for HTML) keeps the redirect that carries the error
 /// back to the form, so its status is left alone.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        let form_post = parts().is_some_and(|p| {
-            p.headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        });
-        if let (false, Some(options), Ok(status)) = (
-            form_post,
+    if let Err(error) = &result
+        && let (false, Some(options), Ok(status)) = (
+            is_form_post(),
             use_context::<leptos_axum::ResponseOptions>(),
             http::StatusCode::from_u16(error.status_code()),
-        ) {
-            options.set_status(status);
-        }
+        )
+    {
+        options.set_status(status);
     }
     result
 }

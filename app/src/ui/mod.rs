@@ -1,22 +1,33 @@
-//! The app shell, routes, pages and components. Compiled for SSR and for hydration alike.
+//! The app shell, routes, pages and components.
 //!
-//! Every route renders with `SsrMode::Async`: the server waits for the page's data and sends complete
-//! HTML, so every page and form works before (or without) the wasm bundle.
+//! Leptos islands: pages and components render on the server only; just the [`islands`] run in
+//! the browser, and only pages that hold one load the wasm bundle. Every route renders with
+//! `SsrMode::Async`: the server waits for the page's data and sends complete HTML, so every page
+//! and form works without JavaScript.
 
+pub mod assets;
 pub mod components;
+pub mod islands;
 pub mod pages;
 pub mod status;
 
-use crate::api::account::{LogIn, LogOut, SignUp, get_viewer};
-use crate::api::partners::RegisterPartner;
+use crate::api::account::get_viewer;
 use crate::dto::{AppError, Viewer};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-/// The HTML document around the app. The CSP nonce reaches the hydration scripts through context.
+/// The HTML document around the app. No hydration scripts here: a page that holds an island gets
+/// the island loader from the island itself ([`islands::IslandBundle`]).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // What `<HydrationScripts islands=true/>` does besides its scripts: render islands mode's HTML
+    // (no hydration markers outside islands). It must happen before the app renders.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let stylesheet = use_context::<assets::SiteAssets>()
+        .map_or_else(|| "/pkg/futureflower.css".to_owned(), |a| a.stylesheet);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,8 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <link rel="stylesheet" href=stylesheet />
+                <AutoReload options />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
@@ -36,23 +47,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The account actions, shared so the header's "who am I" refreshes after any of them.
-#[derive(Clone, Copy)]
-pub struct AccountActions {
-    pub sign_up: ServerAction<SignUp>,
-    pub log_in: ServerAction<LogIn>,
-    pub log_out: ServerAction<LogOut>,
-    pub register_partner: ServerAction<RegisterPartner>,
-}
-
-/// The signed-in user (or `None`), loaded once per page and refreshed after account actions.
+/// The signed-in user (or `None`), loaded once per page.
 pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/futureflower.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "FutureFlower".to_owned() } else { format!("{page} · FutureFlower") }
         } />
@@ -62,40 +63,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router. The account actions are created here, not in [`App`]: a failed
-/// no-JS form post comes back as `?__path=…&__err=…`, and only inside the router can that error be
-/// handed to the action, so the page renders it exactly as the hydrated app would.
+/// Everything inside the router. A failed form post comes back as `?__path=…&__err=…`; only inside
+/// the router can that error be handed to the page's `ServerAction`, which then renders it.
 #[component]
 fn Site() -> impl IntoView {
     leptos_router::hooks::use_url()
         .read_untracked()
         .provide_server_action_error();
-    let actions = AccountActions {
-        sign_up: ServerAction::new(),
-        log_in: ServerAction::new(),
-        log_out: ServerAction::new(),
-        register_partner: ServerAction::new(),
-    };
-    let viewer: ViewerResource = Resource::new(
-        move || {
-            (
-                actions.sign_up.version().get(),
-                actions.log_in.version().get(),
-                actions.log_out.version().get(),
-                actions.register_partner.version().get(),
-            )
-        },
-        |_| get_viewer(),
-    );
-    provide_context(actions);
+    let viewer: ViewerResource = Resource::new(|| (), |_| get_viewer());
     provide_context(viewer);
-    // Effects run only in the browser: mark the page once the wasm app has taken over, so browser
-    // tests (and curious engineers) can tell a hydrated page from plain server HTML.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <components::layout::Header />

@@ -1,4 +1,4 @@
-//! Setting the HTTP status of a server-rendered page (a no-op once hydrated).
+//! Setting the HTTP status of a server-rendered page.
 
 pub fn set(code: u16) {
     #[cfg(feature = "ssr")]
@@ -10,4 +10,19 @@ pub fn set(code: u16) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = code;
+}
+
+/// Answers the page with `303 See Other` to `path` (same site): the browser fetches `path` with a
+/// GET, whatever the request was.
+pub fn see_other(path: &str) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(location)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(path),
+    ) {
+        options.set_status(http::StatusCode::SEE_OTHER);
+        options.insert_header(http::header::LOCATION, location);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = path;
 }

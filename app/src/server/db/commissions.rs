@@ -135,6 +135,8 @@ pub struct CommissionRow {
     pub partner_id: i64,
     pub business_name: String,
     pub payment_id: Option<i64>,
+    /// The order the payment paid for: its number is what customers and partners know.
+    pub order_id: Option<i64>,
     pub payment_cents: Option<i64>,
     pub customer_first_name: Option<String>,
     pub customer_last_name: Option<String>,
@@ -148,7 +150,7 @@ pub struct CommissionRow {
     pub created_at: DateTime<Utc>,
 }
 
-const COMMISSION_SELECT: &str = "SELECT m.id, m.partner_id, p.business_name, m.payment_id, pay.amount_cents AS payment_cents,
+const COMMISSION_SELECT: &str = "SELECT m.id, m.partner_id, p.business_name, m.payment_id, pay.order_id, pay.amount_cents AS payment_cents,
         u.first_name AS customer_first_name, u.last_name AS customer_last_name, u.email AS customer_email,
         m.commission_type, m.amount_cents, m.rate_bps, m.status, m.note, m.created_at
      FROM commissions m JOIN partners p ON p.id = m.partner_id

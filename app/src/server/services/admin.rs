@@ -28,7 +28,17 @@ pub async fn overview(state: &AppState) -> Result<AdminOverview, AppError> {
                 .to_string(),
         })
         .collect();
+    let pending_partners = crate::server::db::partners::PartnerFilter {
+        status: Some("pending".to_owned()),
+        ..Default::default()
+    };
+    let pending_commissions = commission_rows::CommissionFilter {
+        status: Some("pending".to_owned()),
+        ..Default::default()
+    };
     Ok(AdminOverview {
+        partners_to_review: crate::server::db::partners::count(pool, &pending_partners).await?,
+        commissions_to_review: commission_rows::count(pool, &pending_commissions).await?,
         customers: users::count(pool, false).await?,
         admins: users::count(pool, true).await?,
         payments_to_review: payments::count_needing_review(pool).await?,
@@ -73,7 +83,7 @@ pub async fn orders(
                 id: r.id,
                 customer: format!("{} {} <{}>", r.first_name, r.last_name, r.email),
                 kind: orders::kind_label(&r.kind).to_owned(),
-                status: orders::order_status_label(&r.status).to_owned(),
+                status: orders::order_status_label(&r.kind, &r.status).to_owned(),
                 total: state.money(r.total_cents),
                 placed: r
                     .created_at

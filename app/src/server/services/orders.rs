@@ -4,7 +4,8 @@ use crate::domain::money::Cents;
 use crate::domain::order::{self, Frequency, OrderForm, OrderKind};
 use crate::dto::AppError;
 use crate::dto::orders::{
-    AppliedCode, CardPayment, CheckoutView, OrderFormOptions, OrderSummary, PaymentLine,
+    AppliedCode, CardPayment, CheckoutTotals, CheckoutView, OrderFormOptions, OrderSummary,
+    PaymentLine,
 };
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::{events, orders, payments, reversals};
@@ -31,6 +32,7 @@ pub fn form_options(state: &AppState) -> OrderFormOptions {
         earliest_date: (today(state) + chrono::Days::new(u64::from(rules.lead_days))).to_string(),
         max_years: rules.max_years,
         currency: state.settings.currency.clone(),
+        default_country: order::default_country(&state.settings.currency).to_owned(),
     }
 }
 
@@ -61,10 +63,12 @@ fn title(row: &orders::OrderRow) -> String {
     }
 }
 
-fn status_label(status: &str) -> &'static str {
+/// For people. A paid one-off or prepaid order is "Paid"; only a running subscription is "Active".
+fn status_label(kind: &str, status: &str) -> &'static str {
     match status {
         "pending_payment" => "Awaiting payment",
-        "active" => "Active",
+        "active" if OrderKind::parse(kind) == Some(OrderKind::Subscription) => "Active",
+        "active" => "Paid",
         "completed" => "Completed",
         "cancelled" => "Cancelled",
         "refunded" => "Refunded",
@@ -103,26 +107,8 @@ pub async fn checkout(
     let row = orders::find_for_user(&state.db, order_id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let currency = &state.settings.currency;
-    let kind = OrderKind::parse(&row.kind);
-    let frequency = row.frequency.as_deref().and_then(Frequency::parse);
-    let total_note = match (kind, frequency) {
-        (Some(OrderKind::Upfront), Some(f)) => {
-            let n = order::deliveries_paid(
-                OrderKind::Upfront,
-                u32::try_from(row.years).unwrap_or(1),
-                Some(f),
-            );
-            format!("{n} deliveries, paid now")
-        }
-        (Some(OrderKind::Subscription), Some(f)) => {
-            format!("charged {} until you cancel", f.label().to_lowercase())
-        }
-        _ => "one delivery, paid now".to_owned(),
-    };
     let reviewing = in_review(state, row.id).await?;
     let payable = row.status == "pending_payment" && !reviewing;
-    let started = payment_started(&row);
     // With real Stripe the card is collected on this page once the PaymentIntent or subscription
     // exists ("Continue to payment" creates it with the final amount); showing the page again finds
     // the same one. After an unanswered attempt the amount stays fixed but "Continue" is offered
@@ -154,35 +140,76 @@ pub async fn checkout(
         },
         _ => (None, None),
     };
-    let code = discounts::applied_code(state, &row)
+    Ok(CheckoutView {
+        totals: checkout_totals(state, &row, payable).await?,
+        title: title(&row),
+        recipient: row.recipient_name.clone(),
+        address: address(&row),
+        first_delivery: human_date(row.first_delivery_date),
+        budget: Cents(row.budget_cents).display(&state.settings.currency),
+        payable,
+        status_label: if reviewing {
+            "Payment under review".to_owned()
+        } else {
+            status_label(&row.kind, &row.status).to_owned()
+        },
+        test_mode: state.payments.is_simulator(),
+        card,
+        card_problem,
+    })
+}
+
+/// The customer's order's totals, as checkout shows them (after a code was applied or removed).
+pub async fn totals(
+    state: &AppState,
+    user: &CurrentUser,
+    order_id: i64,
+) -> Result<CheckoutTotals, AppError> {
+    let row = orders::find_for_user(&state.db, order_id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let payable = row.status == "pending_payment" && !in_review(state, row.id).await?;
+    checkout_totals(state, &row, payable).await
+}
+
+async fn checkout_totals(
+    state: &AppState,
+    row: &orders::OrderRow,
+    payable: bool,
+) -> Result<CheckoutTotals, AppError> {
+    let currency = &state.settings.currency;
+    let total_note = match (
+        OrderKind::parse(&row.kind),
+        row.frequency.as_deref().and_then(Frequency::parse),
+    ) {
+        (Some(OrderKind::Upfront), Some(f)) => {
+            let n = order::deliveries_paid(
+                OrderKind::Upfront,
+                u32::try_from(row.years).unwrap_or(1),
+                Some(f),
+            );
+            format!("{n} deliveries, paid now")
+        }
+        (Some(OrderKind::Subscription), Some(f)) => {
+            format!("charged {} until you cancel", f.label().to_lowercase())
+        }
+        _ => "one delivery, paid now".to_owned(),
+    };
+    let code = discounts::applied_code(state, row)
         .await?
         .map(|c| AppliedCode {
             code: c.code.to_uppercase(),
             business_name: c.business_name,
         });
-    Ok(CheckoutView {
-        code,
-        code_editable: payable && !started,
+    Ok(CheckoutTotals {
         order_id: row.id,
-        title: title(&row),
-        recipient: row.recipient_name.clone(),
-        address: address(&row),
-        first_delivery: human_date(row.first_delivery_date),
-        budget: Cents(row.budget_cents).display(currency),
         subtotal: Cents(row.subtotal_cents).display(currency),
         discount: (row.discount_cents > 0)
             .then(|| format!("-{}", Cents(row.discount_cents).display(currency))),
         total: Cents(row.total_cents).display(currency),
         total_note,
-        payable,
-        status_label: if reviewing {
-            "Payment under review".to_owned()
-        } else {
-            status_label(&row.status).to_owned()
-        },
-        test_mode: state.payments.is_simulator(),
-        card,
-        card_problem,
+        code,
+        code_editable: payable && !payment_started(row),
     })
 }
 
@@ -481,7 +508,7 @@ pub fn summarize(
         id: row.id,
         title: title(row),
         status: row.status.clone(),
-        status_label: status_label(&row.status).to_owned(),
+        status_label: status_label(&row.kind, &row.status).to_owned(),
         recipient: row.recipient_name.clone(),
         address: address(row),
         total: Cents(row.total_cents).display(currency),
@@ -551,8 +578,8 @@ pub fn kind_label(kind: &str) -> &'static str {
     OrderKind::parse(kind).map_or("Unknown", OrderKind::label)
 }
 
-pub fn order_status_label(status: &str) -> &'static str {
-    status_label(status)
+pub fn order_status_label(kind: &str, status: &str) -> &'static str {
+    status_label(kind, status)
 }
 
 /// Test mode only: the subscription's next paid invoice, as Stripe would produce each period,

@@ -369,6 +369,7 @@ pub async fn admin_detail(
         uses: totals.uses,
         customers: totals.customers,
         pending: state.money(totals.pending_cents),
+        has_pending: totals.pending_cents > 0,
         approved: state.money(totals.approved_cents),
         paid: state.money(totals.paid_cents),
         commissions: recent.rows,
@@ -433,8 +434,8 @@ pub(crate) fn commission_line(
         partner: row.business_name.clone(),
         partner_id: row.partner_id,
         customer,
-        payment: match (row.payment_id, row.payment_cents) {
-            (Some(id), Some(cents)) => format!("#{id} · {}", state.money(cents)),
+        payment: match (row.order_id, row.payment_cents) {
+            (Some(order), Some(cents)) => format!("Order #{order} · {}", state.money(cents)),
             _ => "—".to_owned(),
         },
         amount: state.money(row.amount_cents),

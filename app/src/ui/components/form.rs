@@ -99,6 +99,9 @@ pub fn Field(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] value: Option<String>,
+    /// The on-screen keyboard to offer, e.g. `decimal` for amounts.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <FieldFrame label name hint error>
@@ -106,6 +109,7 @@ pub fn Field(
                 id=control_id(name)
                 name=name
                 type=kind
+                inputmode=inputmode
                 value=value
                 autocomplete=autocomplete
                 required=required

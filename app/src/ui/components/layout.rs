@@ -1,14 +1,15 @@
 //! Header and footer around every page.
 
+use crate::api::account::LogOut;
 use crate::dto::Role;
-use crate::ui::{AccountActions, ViewerResource};
+use crate::ui::ViewerResource;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let viewer = expect_context::<ViewerResource>();
-    let actions = expect_context::<AccountActions>();
+    let log_out = ServerAction::<LogOut>::new();
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:p-2">"Skip to content"</a>
         <header class="border-b border-stone-200 bg-white">
@@ -33,7 +34,7 @@ pub fn Header() -> impl IntoView {
                                         <A href="/account" attr:class="rounded px-2 py-1 font-medium text-stone-700 hover:bg-stone-100">
                                             <span data-testid="viewer-name">{user.full_name()}</span>
                                         </A>
-                                        <ActionForm action=actions.log_out>
+                                        <ActionForm action=log_out>
                                             <button type="submit" class="rounded-md border border-stone-300 px-3 py-1.5 font-medium hover:bg-stone-100">
                                                 "Log out"
                                             </button>

@@ -3,7 +3,6 @@
 use crate::dto::AppError;
 use crate::ui::pages::not_found::NotFound;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
 /// Renders what a page should show when loading its data failed.
@@ -19,8 +18,14 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             } else {
                 format!("{}?{search}", location.pathname.get_untracked())
             };
-            let next: String = form_urlencoded_path(&here);
-            view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
+            let login = format!("/login?next={}", encode_query_value(&here));
+            crate::ui::status::see_other(&login);
+            view! {
+                <p class="text-center">
+                    "Please "<a class="font-medium text-rose-700 underline" href=login>"log in"</a>" to see this page."
+                </p>
+            }
+            .into_any()
         }
         AppError::NotFound => view! { <NotFound /> }.into_any(),
         other => view! { <ErrorBanner message=other.to_string() /> }.into_any(),
@@ -38,7 +43,7 @@ pub fn ErrorBanner(#[prop(into)] message: String) -> impl IntoView {
 }
 
 /// Percent-encodes the characters that would break out of a query parameter value.
-fn form_urlencoded_path(path: &str) -> String {
+pub fn encode_query_value(path: &str) -> String {
     path.chars()
         .map(|c| match c {
             '&' => "%26".to_owned(),
@@ -47,6 +52,7 @@ fn form_urlencoded_path(path: &str) -> String {
             '#' => "%23".to_owned(),
             ' ' => "%20".to_owned(),
             '+' => "%2B".to_owned(),
+            '%' => "%25".to_owned(),
             c => c.to_string(),
         })
         .collect()

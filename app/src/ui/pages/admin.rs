@@ -33,15 +33,40 @@ fn Overview(data: AdminOverview) -> impl IntoView {
     };
     view! {
         <section class="space-y-8">
-            <div class="flex flex-wrap items-center justify-between gap-3">
-                <h1 class="text-2xl font-semibold">"Admin"</h1>
-                <nav aria-label="Admin sections" class="flex flex-wrap gap-2">
-                    {[("/admin/orders", "Orders"), ("/admin/partners", "Partners"), ("/admin/commissions", "Commissions"), ("/admin/settings", "Program settings")]
-                        .into_iter().map(|(href, label)| view! {
-                            <a href=href class="rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-stone-100">{label}</a>
-                        }).collect_view()}
-                </nav>
-            </div>
+            <h1 class="text-2xl font-semibold">"Admin"</h1>
+            // Every review page, with what waits there.
+            <nav aria-label="Admin sections">
+                <ul class="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+                    {[
+                        ("/admin/partners", "?status=pending", "Partners", "Approve new partners", data.partners_to_review, ("partner", "partners"), "partners-waiting"),
+                        ("/admin/commissions", "?status=pending", "Commissions", "Approve or reject commissions", data.commissions_to_review, ("commission", "commissions"), "commissions-waiting"),
+                        ("/admin/orders", "?status=needs_review", "Orders", "Orders, payments and subscriptions", data.payments_to_review, ("payment", "payments"), "payments-waiting"),
+                    ].into_iter().map(|(page, filter, label, note, count, (one, many), testid)| {
+                        // With work waiting, the link opens the list filtered to it.
+                        let href = if count > 0 { format!("{page}{filter}") } else { page.to_owned() };
+                        let waiting = match count {
+                            0 => "Nothing waiting".to_owned(),
+                            1 => format!("1 {one} to review"),
+                            n => format!("{n} {many} to review"),
+                        };
+                        view! {
+                            <li>
+                                <a href=href class="block h-full rounded-lg border border-stone-200 bg-white p-4 hover:border-rose-300 hover:bg-rose-50">
+                                    <span class="block font-medium text-rose-800">{label}</span>
+                                    <span class="block text-sm text-stone-600">{note}</span>
+                                    <span class="mt-2 block text-sm font-medium" data-testid=testid>{waiting}</span>
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                    <li>
+                        <a href="/admin/settings" class="block h-full rounded-lg border border-stone-200 bg-white p-4 hover:border-rose-300 hover:bg-rose-50">
+                            <span class="block font-medium text-rose-800">"Program settings"</span>
+                            <span class="block text-sm text-stone-600">"Commission rate, customer discount, limits"</span>
+                        </a>
+                    </li>
+                </ul>
+            </nav>
             {(data.payments_to_review > 0).then(|| view! {
                 <p role="status" class="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="payments-to-review">
                     <strong>{format!("{} payment{} to review", data.payments_to_review, if data.payments_to_review == 1 { "" } else { "s" })}</strong>

@@ -107,7 +107,7 @@ fn OrdersTable(page: AdminOrderPage, status: Option<String>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pager page=page.page pages=page.pages total=page.total noun="orders" link />
+        <Pager page=page.page pages=page.pages total=page.total noun="order" link />
     }
     .into_any()
 }

@@ -152,7 +152,7 @@ fn PartnersTable(
                 </tbody>
             </table>
         </div>
-        <Pager page=page.page pages=page.pages total=page.total noun="partners" link />
+        <Pager page=page.page pages=page.pages total=page.total noun="partner" link />
     }.into_any()
 }
 
@@ -216,29 +216,22 @@ fn PartnerDetail(
 ) -> impl IntoView {
     let error = action_error(set_status, "action");
     let id = d.row.id;
-    let actions: Vec<(&str, &str, &str)> = match d.row.status.as_str() {
+    const GO: &str = "bg-emerald-700 text-white hover:bg-emerald-800";
+    const STOP: &str = "border border-red-300 bg-white text-red-800 hover:bg-red-50";
+    let name = d.row.business_name.clone();
+    let approve_note = format!("Approve {name}? Their code starts working at once.");
+    let suspend_note = format!(
+        "Suspend {name}? Their code stops working, and payments made while suspended earn no commission."
+    );
+    let reactivate_note = format!("Reactivate {name}? Their code works again at once.");
+    // (action, button, what it does, colours): each asks once more before it changes anything.
+    let actions: Vec<(&str, &str, String, &str)> = match d.row.status.as_str() {
         "pending" => vec![
-            (
-                "approve",
-                "Approve",
-                "bg-emerald-700 text-white hover:bg-emerald-800",
-            ),
-            (
-                "suspend",
-                "Suspend",
-                "border border-red-300 text-red-800 hover:bg-red-50",
-            ),
+            ("approve", "Approve", approve_note, GO),
+            ("suspend", "Suspend", suspend_note, STOP),
         ],
-        "active" => vec![(
-            "suspend",
-            "Suspend",
-            "border border-red-300 text-red-800 hover:bg-red-50",
-        )],
-        _ => vec![(
-            "reactivate",
-            "Reactivate",
-            "bg-emerald-700 text-white hover:bg-emerald-800",
-        )],
+        "active" => vec![("suspend", "Suspend", suspend_note, STOP)],
+        _ => vec![("reactivate", "Reactivate", reactivate_note, GO)],
     };
     let back = format!("/admin/partners/{id}");
     view! {
@@ -253,12 +246,17 @@ fn PartnerDetail(
                 <StatusBadge status=d.row.status.clone() label=d.row.status_label.clone() />
                 <span class="text-sm">{d.row.partner_type.clone()}" · code "<code class="font-semibold">{d.row.code.clone()}</code>" · joined "{d.row.joined.clone()}</span>
                 <span class="flex-1"></span>
-                {actions.into_iter().map(|(action, label, class)| view! {
-                    <ActionForm action=set_status>
-                        <input type="hidden" name="partner_id" value=id.to_string() />
-                        <input type="hidden" name="action" value=action />
-                        <button type="submit" class=format!("rounded-md px-3 py-1.5 text-sm font-medium {class}")>{label}</button>
-                    </ActionForm>
+                {actions.into_iter().map(|(action, label, note, class)| view! {
+                    // A confirmation that needs no script: the first click opens it.
+                    <details class="group">
+                        <summary class=format!("inline-block cursor-pointer list-none rounded-md px-3 py-2 text-sm font-medium {class}")>{label}"…"</summary>
+                        <ActionForm action=set_status attr:class="mt-2 max-w-xs space-y-2 rounded-md border border-stone-200 bg-stone-50 p-3 text-sm">
+                            <p>{note}</p>
+                            <input type="hidden" name="partner_id" value=id.to_string() />
+                            <input type="hidden" name="action" value=action />
+                            <button type="submit" class=format!("rounded-md px-3 py-2 font-medium {class}")>{format!("Yes, {}", label.to_lowercase())}</button>
+                        </ActionForm>
+                    </details>
                 }).collect_view()}
             </div>
             <dl class="grid grid-cols-2 gap-3 sm:grid-cols-5">
@@ -272,11 +270,13 @@ fn PartnerDetail(
                 <h2 class="text-lg font-semibold">"Latest commissions"</h2>
                 <span class="flex gap-2">
                     <a class=SMALL_BUTTON href=format!("/admin/commissions?partner_id={id}")>"Review this partner's commissions"</a>
-                    <ActionForm action=approve>
-                        <input type="hidden" name="partner_id" value=id.to_string() />
-                        <input type="hidden" name="back" value=back />
-                        <button type="submit" class=SMALL_BUTTON>"Approve all pending"</button>
-                    </ActionForm>
+                    {d.has_pending.then(|| view! {
+                        <ActionForm action=approve>
+                            <input type="hidden" name="partner_id" value=id.to_string() />
+                            <input type="hidden" name="back" value=back />
+                            <button type="submit" class=SMALL_BUTTON>"Approve all pending"</button>
+                        </ActionForm>
+                    })}
                 </span>
             </div>
             {if d.commissions.is_empty() {
@@ -460,6 +460,6 @@ fn ReviewTable(
                 }).collect_view()}
             </ul>
         })}
-        <Pager page=page.page pages=page.pages total=page.total noun="commissions" link />
+        <Pager page=page.page pages=page.pages total=page.total noun="commission" link />
     }.into_any()
 }

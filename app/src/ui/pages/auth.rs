@@ -1,9 +1,9 @@
 //! Sign-up and log-in. Both are plain forms posting to server functions, so they work without
 //! JavaScript (errors come back through the URL) and without a reload once hydrated.
 
-use crate::ui::AccountActions;
+use crate::api::account::{LogIn, SignUp};
 use crate::ui::components::form::{Field, field_error, form_error};
-use crate::ui::components::notice::ErrorBanner;
+use crate::ui::components::notice::{ErrorBanner, encode_query_value};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,9 +13,18 @@ fn next_param() -> Option<String> {
     use_query_map().with_untracked(|q| q.get("next"))
 }
 
+/// `page` with the same `next`, so switching between log-in and sign-up keeps the destination
+/// (a partner's share link must survive either).
+fn with_next(page: &str) -> String {
+    match next_param() {
+        Some(next) => format!("{page}?next={}", encode_query_value(&next)),
+        None => page.to_owned(),
+    }
+}
+
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let action = expect_context::<AccountActions>().sign_up;
+    let action = ServerAction::<SignUp>::new();
     let general = form_error(action, false);
     view! {
         <Title text="Create your account" />
@@ -37,7 +46,7 @@ pub fn SignupPage() -> impl IntoView {
                     disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Creating your account…" } else { "Create account" }}
                 </button>
-                <p class="text-center text-sm text-stone-600">"Already have an account? "<a class="font-medium text-rose-700 underline" href="/login">"Log in"</a></p>
+                <p class="text-center text-sm text-stone-600">"Already have an account? "<a class="font-medium text-rose-700 underline" href=with_next("/login")>"Log in"</a></p>
             </ActionForm>
         </section>
     }
@@ -45,7 +54,7 @@ pub fn SignupPage() -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = expect_context::<AccountActions>().log_in;
+    let action = ServerAction::<LogIn>::new();
     let message = form_error(action, true);
     view! {
         <Title text="Log in" />
@@ -60,7 +69,7 @@ pub fn LoginPage() -> impl IntoView {
                     disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
                 </button>
-                <p class="text-center text-sm text-stone-600">"New here? "<a class="font-medium text-rose-700 underline" href="/signup">"Create an account"</a></p>
+                <p class="text-center text-sm text-stone-600">"New here? "<a class="font-medium text-rose-700 underline" href=with_next("/signup")>"Create an account"</a></p>
             </ActionForm>
         </section>
     }

@@ -29,16 +29,16 @@ pub fn HomePage() -> impl IntoView {
             <div class="rounded-lg border border-stone-200 bg-white p-6" id="florists">
                 <h3 class="text-lg font-semibold">"For florists"</h3>
                 <p class="mt-2 text-stone-600">
-                    "Send your customers our way for the occasions you can't take on, with your own discount code. You earn 5% of the flower budget on each new customer's first three payments."
+                    "Deliver FutureFlower orders in your area: we offer you each delivery two weeks ahead, and you accept or decline from your phone (opening soon). Or refer customers with your own discount code, as an affiliate does."
                 </p>
-                <a href="/partner/register" class="mt-4 inline-block rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-800">"Become a partner florist"</a>
+                <a href="/partner/register?type=delivery" class="mt-4 inline-block rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-800">"Become a partner florist"</a>
             </div>
             <div class="rounded-lg border border-stone-200 bg-white p-6" id="affiliates">
                 <h3 class="text-lg font-semibold">"For affiliates and creators"</h3>
                 <p class="mt-2 text-stone-600">
-                    "Share a code your audience can use for $5 off their first order, and follow every use and commission on your dashboard."
+                    "Share a code your audience can use for a discount on their first order, earn a share of the flower budget on their first payments, and follow every use and commission on your dashboard."
                 </p>
-                <a href="/partner/register" class="mt-4 inline-block rounded-md border border-rose-700 px-4 py-2 font-medium text-rose-700 hover:bg-rose-50">"Join as an affiliate"</a>
+                <a href="/partner/register?type=non_delivery" class="mt-4 inline-block rounded-md border border-rose-700 px-4 py-2 font-medium text-rose-700 hover:bg-rose-50">"Join as an affiliate"</a>
             </div>
         </section>
     }

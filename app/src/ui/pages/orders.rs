@@ -6,11 +6,12 @@ use crate::api::orders::{
 use crate::api::partners::{ApplyDiscountCode, RemoveDiscountCode};
 use crate::domain::order::{COUNTRIES, Frequency, OrderKind};
 use crate::dto::AppError;
-use crate::dto::orders::{AppliedCode, CardPayment, CheckoutView, OrderFormOptions, OrderSummary};
+use crate::dto::orders::{CardPayment, CheckoutView, OrderFormOptions, OrderSummary};
 use crate::ui::components::form::{
     Field, SelectField, TextAreaField, action_error, field_error, form_error,
 };
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
+use crate::ui::islands::discount_code::CheckoutTotalsCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -37,10 +38,6 @@ pub fn OrderPage() -> impl IntoView {
 fn OrderForm(options: OrderFormOptions) -> impl IntoView {
     let action = ServerAction::<CreateOrder>::new();
     let general = form_error(action, false);
-    // Hydrated, the plan fields show only for the kinds that use them; without JS all are shown.
-    let (kind, set_kind) = signal(OrderKind::SingleDelivery.as_str().to_owned());
-    let plan_hidden = move || kind.get() == OrderKind::SingleDelivery.as_str();
-    let years_hidden = move || kind.get() != OrderKind::Upfront.as_str();
     let frequencies: Vec<_> = Frequency::ALL
         .iter()
         .map(|f| (f.as_str().to_owned(), f.label().to_owned()))
@@ -80,7 +77,7 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
                         view! {
                             <label class="flex cursor-pointer items-start gap-3 rounded-md border border-stone-200 p-3 has-[:checked]:border-rose-600 has-[:checked]:bg-rose-50">
                                 <input type="radio" name="kind" value=value checked=k == OrderKind::SingleDelivery
-                                    class="mt-1 accent-rose-700" on:change=move |_| set_kind.set(value.to_owned()) />
+                                    class="mt-1 accent-rose-700" />
                                 <span><span class="font-medium">{k.label()}</span><span class="block text-sm text-stone-600">{note}</span></span>
                             </label>
                         }
@@ -90,15 +87,17 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
 
                 <fieldset class="grid gap-4 rounded-lg border border-stone-200 bg-white p-5 sm:grid-cols-2">
                     <legend class="px-1 text-base font-medium">"Flowers and dates"</legend>
-                    <Field label="Budget per delivery" name="budget" kind="text" autocomplete="off" required=true
-                        hint=budget_hint error=field_error(action, "budget") />
+                    <Field label=format!("Budget per delivery ({})", options.currency) name="budget" kind="text" inputmode="decimal"
+                        autocomplete="off" required=true hint=budget_hint error=field_error(action, "budget") />
                     <Field label="First delivery date" name="first_delivery_date" kind="date" required=true
                         value=options.earliest_date.clone() error=field_error(action, "first_delivery_date") />
-                    <div class:hidden=plan_hidden>
+                    // Every field is in the HTML; style/tailwind.css hides the ones the chosen kind
+                    // does not use (CSS `:has`, no script), and the server ignores them.
+                    <div class="order-plan-field">
                         <SelectField label="How often" name="frequency" options=frequencies selected="monthly"
                             hint="For prepaid plans and subscriptions." error=field_error(action, "frequency") />
                     </div>
-                    <div class:hidden=years_hidden>
+                    <div class="order-years-field">
                         <SelectField label="For how long" name="years" options=years selected="1"
                             hint="For prepaid plans." error=field_error(action, "years") />
                     </div>
@@ -117,7 +116,7 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
                     <Field label="State (optional)" name="state" autocomplete="address-level1" error=field_error(action, "state") />
                     <Field label="Postcode" name="postcode" autocomplete="postal-code" required=true error=field_error(action, "postcode") />
                     <div class="sm:col-span-2">
-                        <SelectField label="Country" name="country" options=countries selected="AU" error=field_error(action, "country") />
+                        <SelectField label="Country" name="country" options=countries selected=options.default_country.clone() error=field_error(action, "country") />
                     </div>
                 </fieldset>
 
@@ -127,9 +126,7 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
                     <TextAreaField label="Delivery notes (optional)" name="delivery_notes" hint="For the florist: gate codes, where to leave them." error=field_error(action, "delivery_notes") />
                 </fieldset>
 
-                <button type="submit" class=BUTTON disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Saving…" } else { "Review and pay" }}
-                </button>
+                <button type="submit" class=BUTTON>"Review and pay"</button>
             </ActionForm>
         </section>
     }
@@ -140,33 +137,12 @@ fn param_id() -> Memo<Option<i64>> {
     Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
 }
 
-/// The checkout's actions live here, above the resource, so that a finished action (hydrated)
-/// reloads the checkout: applying a code changes the totals on the same URL.
-#[derive(Clone, Copy)]
-struct CheckoutActions {
-    pay: ServerAction<PayOrder>,
-    apply: ServerAction<ApplyDiscountCode>,
-    remove: ServerAction<RemoveDiscountCode>,
-}
-
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let id = param_id();
-    let actions = CheckoutActions {
-        pay: ServerAction::<PayOrder>::new(),
-        apply: ServerAction::<ApplyDiscountCode>::new(),
-        remove: ServerAction::<RemoveDiscountCode>::new(),
-    };
     let checkout = Resource::new(
-        move || {
-            (
-                id.get(),
-                actions.pay.version().get(),
-                actions.apply.version().get(),
-                actions.remove.version().get(),
-            )
-        },
-        |(id, ..)| async move {
+        move || id.get(),
+        |id| async move {
             match id {
                 Some(id) => get_checkout(id).await,
                 None => Err(AppError::NotFound),
@@ -182,7 +158,7 @@ pub fn CheckoutPage() -> impl IntoView {
                 let suggested = suggested.clone();
                 Suspend::new(async move {
                     match checkout.await {
-                        Ok(view) => view! { <Checkout view actions suggested /> }.into_any(),
+                        Ok(view) => view! { <Checkout view suggested /> }.into_any(),
                         Err(e) => view! { <ErrorView error=e /> }.into_any(),
                     }
                 })
@@ -192,36 +168,33 @@ pub fn CheckoutPage() -> impl IntoView {
 }
 
 #[component]
-fn Checkout(
-    view: CheckoutView,
-    actions: CheckoutActions,
-    suggested: Option<String>,
-) -> impl IntoView {
-    let CheckoutActions { pay, apply, remove } = actions;
+fn Checkout(view: CheckoutView, suggested: Option<String>) -> impl IntoView {
+    // Server-side only: a failed no-JS form post comes back with its error in the URL.
+    let pay = ServerAction::<PayOrder>::new();
     let message = action_error(pay, "payment");
+    let code_error = {
+        let (apply, remove) = (
+            ServerAction::<ApplyDiscountCode>::new(),
+            ServerAction::<RemoveDiscountCode>::new(),
+        );
+        action_error(apply, "code")
+            .get_untracked()
+            .or_else(|| action_error(remove, "code").get_untracked())
+    };
     let CheckoutView {
-        order_id,
         title,
         recipient,
         address,
         first_delivery,
         budget,
-        subtotal,
-        discount,
-        total,
-        total_note,
+        totals,
         payable,
         status_label,
         test_mode,
         card,
         card_problem,
-        code,
-        code_editable,
     } = view;
-    let discount_label = code.as_ref().map_or_else(
-        || "Discount".to_owned(),
-        |c| format!("Discount ({})", c.code),
-    );
+    let order_id = totals.order_id;
     view! {
         <section class="mx-auto max-w-xl space-y-6">
             {test_mode.then(|| view! {
@@ -230,21 +203,11 @@ fn Checkout(
                 </p>
             })}
             <h1 class="text-2xl font-semibold">"Checkout"</h1>
-            <div class="rounded-lg border border-stone-200 bg-white p-5">
+            <CheckoutTotalsCard totals suggested error=code_error>
                 <h2 class="font-medium">{title}</h2>
                 <p class="mt-1 text-sm text-stone-600">"For "{recipient}", "{address}</p>
                 <p class="text-sm text-stone-600">"First delivery "{first_delivery}" · "{budget}" per delivery"</p>
-                <dl class="mt-4 space-y-2 border-t border-stone-100 pt-4 text-sm">
-                    <div class="flex justify-between"><dt>"Subtotal"</dt><dd class="tabular-nums" data-testid="subtotal">{subtotal}</dd></div>
-                    <div class="flex justify-between text-stone-600"><dt>{discount_label}</dt><dd class="tabular-nums" data-testid="discount">{discount.clone().unwrap_or_else(|| "—".to_owned())}</dd></div>
-                    <div class="flex justify-between border-t border-stone-100 pt-2 text-base font-semibold"><dt>"Total due now"</dt><dd class="tabular-nums" data-testid="total">{total}</dd></div>
-                    <p class="text-right text-xs text-stone-500">{total_note}</p>
-                </dl>
-            </div>
-            {code_editable.then(|| view! { <DiscountCodeBox order_id code=code.clone() saving=discount.clone() apply remove suggested /> })}
-            {(!code_editable).then(|| code.map(|c| view! {
-                <p class="text-sm text-stone-600" data-testid="code-locked">"Code "<strong>{c.code}</strong>" from "{c.business_name}" is applied."</p>
-            })).flatten()}
+            </CheckoutTotalsCard>
             {card_problem.map(|m| view! { <ErrorBanner message=m /> })}
             {if let Some(card) = card {
                 view! { <CardForm card /> }.into_any()
@@ -253,8 +216,8 @@ fn Checkout(
                     <ActionForm action=pay attr:class="space-y-3">
                         {move || message.get().map(|m| view! { <ErrorBanner message=m /> })}
                         <input type="hidden" name="order_id" value=order_id.to_string() />
-                        <button type="submit" class=BUTTON disabled=move || pay.pending().get()>
-                            {move || if pay.pending().get() { "Working…" } else if test_mode { "Pay (test mode)" } else { "Continue to payment" }}
+                        <button type="submit" class=BUTTON>
+                            {if test_mode { "Pay (test mode)" } else { "Continue to payment" }}
                         </button>
                     </ActionForm>
                 }.into_any()
@@ -264,81 +227,20 @@ fn Checkout(
                         <a class="font-medium text-rose-700 underline" href="/orders">"See your orders"</a></p>
                 }.into_any()
             }}
+            {payable.then(|| view! {
+                <p class="text-sm"><a class="inline-block py-2 font-medium text-rose-700 underline" href="/order">"← Start a different order"</a></p>
+            })}
         </section>
-    }
-}
-
-/// Apply or remove a partner's discount code. Works as a plain form post and hydrated.
-#[component]
-fn DiscountCodeBox(
-    order_id: i64,
-    code: Option<AppliedCode>,
-    /// The discount line ("-$5.00"), shown in the confirmation.
-    saving: Option<String>,
-    apply: ServerAction<ApplyDiscountCode>,
-    remove: ServerAction<RemoveDiscountCode>,
-    suggested: Option<String>,
-) -> impl IntoView {
-    let error = field_error(apply, "code");
-    let remove_error = field_error(remove, "code");
-    match code {
-        Some(code) => view! {
-            <div class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3" data-testid="code-applied" role="status">
-                <p class="text-sm text-emerald-900">
-                    "Code "<strong>{code.code}</strong>" from "<strong>{code.business_name}</strong>" applied: "
-                    {saving.map(|s| s.trim_start_matches('-').to_owned()).unwrap_or_default()}" off."
-                </p>
-                <ActionForm action=remove>
-                    <input type="hidden" name="order_id" value=order_id.to_string() />
-                    <button type="submit" class="text-sm font-medium text-emerald-900 underline">"Remove"</button>
-                </ActionForm>
-                {move || remove_error.get().map(|m| view! { <p class="w-full text-sm text-red-700">{m}</p> })}
-            </div>
-        }.into_any(),
-        None => view! {
-            <ActionForm action=apply attr:class="rounded-lg border border-stone-200 bg-white p-4" attr:data-testid="code-form">
-                <input type="hidden" name="order_id" value=order_id.to_string() />
-                <label for="discount-code" class="block text-sm font-medium">"Discount code"</label>
-                <div class="mt-1 flex gap-2">
-                    <input
-                        id="discount-code"
-                        name="code"
-                        type="text"
-                        autocomplete="off"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        value=suggested.unwrap_or_default()
-                        aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                        aria-describedby="discount-code-error"
-                        class="min-w-0 flex-1 rounded-md border border-stone-300 px-3 py-2 uppercase"
-                    />
-                    <button type="submit" class="rounded-md border border-rose-700 px-4 py-2 font-medium text-rose-700 hover:bg-rose-50" disabled=move || apply.pending().get()>
-                        {move || if apply.pending().get() { "Checking…" } else { "Apply" }}
-                    </button>
-                </div>
-                <p id="discount-code-error" class="mt-1 text-sm text-red-700" role="alert">{move || error.get()}</p>
-            </ActionForm>
-        }.into_any(),
     }
 }
 
 /// The Stripe.js Payment Element. `/stripe-checkout.js` (in `public/`) mounts it from the data
 /// attributes and confirms the card; Stripe then sends the browser to `return_url`, and the order
-/// becomes paid when Stripe's webhook arrives. Card entry needs JavaScript (Stripe's iframe).
+/// becomes paid when Stripe's webhook arrives. Card entry needs JavaScript (Stripe's iframe), but
+/// not our wasm: a plain deferred script is all this page loads for it.
 #[component]
 fn CardForm(card: CardPayment) -> impl IntoView {
-    // Appended after mount rather than rendered as a <script>: a page reached by client-side
-    // navigation would not run a script element that arrived in rendered HTML.
-    Effect::new(|| {
-        #[cfg(feature = "hydrate")]
-        {
-            let document = document();
-            if let (Ok(script), Some(body)) = (document.create_element("script"), document.body()) {
-                let _ = script.set_attribute("src", "/stripe-checkout.js");
-                let _ = body.append_child(&script);
-            }
-        }
-    });
+    let nonce = use_nonce().map(|n| n.to_string());
     view! {
         <form id="card-form" class="space-y-3" data-testid="card-form">
             <div
@@ -354,6 +256,7 @@ fn CardForm(card: CardPayment) -> impl IntoView {
                 <p class="text-sm text-stone-600">"Card payments need JavaScript: please enable it to enter your card."</p>
             </noscript>
         </form>
+        <script src="/stripe-checkout.js" defer nonce=nonce></script>
     }
 }
 

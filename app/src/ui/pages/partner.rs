@@ -1,21 +1,27 @@
 //! Partner pages: registration and the partner dashboard (code, numbers, earnings chart, commissions).
 
+use crate::api::partners::RegisterPartner;
 use crate::api::partners::get_partner_dashboard;
 use crate::api::settings::get_program_terms;
 use crate::dto::AppError;
 use crate::dto::partners::{CommissionLine, MonthBar, PartnerDashboard};
-use crate::ui::AccountActions;
 use crate::ui::components::form::{Field, SelectField, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
+use crate::ui::islands::copy::CopyButtons;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = expect_context::<AccountActions>().register_partner;
+    let action = ServerAction::<RegisterPartner>::new();
     let general = form_error(action, false);
+    // "Become a partner florist" links here with `?type=delivery`.
+    let preset = use_query_map()
+        .with_untracked(|q| q.get("type"))
+        .filter(|t| t == "delivery")
+        .unwrap_or_else(|| "non_delivery".to_owned());
     let types = vec![
         (
             "non_delivery".to_owned(),
@@ -49,8 +55,8 @@ pub fn RegisterPage() -> impl IntoView {
             <ActionForm action=action attr:class="mt-6 space-y-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm" attr:novalidate=true>
                 {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
                 <Field label="Business or brand name" name="business_name" autocomplete="organization" required=true
-                    hint="Your code is made from it, e.g. ROSIES-ROSES-K7Q2." error=field_error(action, "business_name") />
-                <SelectField label="Partner type" name="partner_type" options=types selected="non_delivery" error=field_error(action, "partner_type") />
+                    hint="Your code is made from it: Rosie's Roses gets a code like ROSIE-S-ROSES-K7Q2." error=field_error(action, "business_name") />
+                <SelectField label="Partner type" name="partner_type" options=types selected=preset error=field_error(action, "partner_type") />
                 <div class="grid gap-4 sm:grid-cols-2">
                     <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(action, "first_name") />
                     <Field label="Last name" name="last_name" autocomplete="family-name" required=true error=field_error(action, "last_name") />
@@ -143,7 +149,7 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
                     {text.split_once(". ").map(|(_, rest)| rest.to_owned()).unwrap_or_default()}
                 </p>
             })}
-            {d.code.clone().map(|code| view! { <CodeCard code share=d.share_link.clone().unwrap_or_default() discount=d.discount.clone() active=d.code_active /> })}
+            {d.code.clone().map(|code| view! { <CodeCard code share=d.share_link.clone() discount=d.discount.clone() active=d.code_active /> })}
             <p class="text-sm text-stone-700">
                 "You earn "<strong data-testid="terms-rate">{d.rate.clone()}</strong>" of the flower budget on each referred customer's first "
                 {d.commissioned_payments}" payments; they get "<strong data-testid="terms-discount">{d.discount.clone()}</strong>" off their first order."
@@ -173,33 +179,21 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
     }
 }
 
-/// The code, big enough to read out, with copy buttons (hydrated) and a share link.
+/// The code, big enough to read out, with copy buttons (an island) and, once the code works, the
+/// share link. A pending partner's code does not work yet, so there is no link to share.
 #[component]
-fn CodeCard(code: String, share: String, discount: String, active: bool) -> impl IntoView {
-    let copied = RwSignal::new(None::<&'static str>);
-    let copy = move |text: String, what: &'static str| {
-        #[cfg(feature = "hydrate")]
-        {
-            let clipboard = window().navigator().clipboard();
-            let _ = clipboard.write_text(&text);
-            copied.set(Some(what));
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (text, what, copied);
-    };
-    let (code_for_copy, share_for_copy) = (code.clone(), share.clone());
+fn CodeCard(code: String, share: Option<String>, discount: String, active: bool) -> impl IntoView {
+    let share = share.filter(|_| active);
     view! {
         <div class="rounded-lg border border-rose-200 bg-rose-50 p-5">
-            <p class="text-sm text-rose-900">{if active { format!("Your code gives new customers {discount} off their first order.") } else { "Your code (not active yet):".to_owned() }}</p>
+            <p class="text-sm text-rose-900">{if active { format!("Your code gives new customers {discount} off their first order.") } else { "Your code (it works once you are approved):".to_owned() }}</p>
             <div class="mt-2 flex flex-wrap items-center gap-3">
-                <code class="rounded bg-white px-3 py-2 text-xl font-semibold tracking-wide text-rose-800" data-testid="partner-code">{code}</code>
-                <button type="button" class="rounded-md border border-rose-300 bg-white px-3 py-2 text-sm font-medium text-rose-800 hover:bg-rose-100"
-                    on:click=move |_| copy(code_for_copy.clone(), "code")>"Copy code"</button>
-                <button type="button" class="rounded-md border border-rose-300 bg-white px-3 py-2 text-sm font-medium text-rose-800 hover:bg-rose-100"
-                    on:click=move |_| copy(share_for_copy.clone(), "link")>"Copy share link"</button>
-                <span role="status" class="text-sm text-rose-900">{move || copied.get().map(|w| format!("Copied the {w}."))}</span>
+                <code class="rounded bg-white px-3 py-2 text-xl font-semibold tracking-wide text-rose-800" data-testid="partner-code">{code.clone()}</code>
+                <CopyButtons code share=share.clone() />
             </div>
-            <p class="mt-2 break-all text-sm text-rose-900">"Share link: "<a class="underline" href=share.clone() data-testid="share-link">{share.clone()}</a></p>
+            {share.map(|share| view! {
+                <p class="mt-2 break-all text-sm text-rose-900">"Share link: "<a class="underline" href=share.clone() data-testid="share-link">{share.clone()}</a></p>
+            })}
         </div>
     }
 }
@@ -220,7 +214,7 @@ fn EarningsChart(months: Vec<MonthBar>) -> impl IntoView {
     view! {
         <figure class="rounded-lg border border-stone-200 bg-white p-4">
             <figcaption class="mb-3 text-sm font-medium">"Earnings per month (last 12 months)"</figcaption>
-            <svg viewBox=format!("0 0 {width} {}", height + 20.0) class="h-auto w-full" role="img" aria-label=format!("Earnings per month. {summary}")>
+            <svg viewBox=format!("0 0 {width} {}", height + 1.0) class="h-auto w-full" role="img" aria-label=format!("Earnings per month. {summary}")>
                 {months.iter().enumerate().map(|(i, m)| {
                     let h = if m.cents == 0 { 0.0 } else { (m.cents as f64 / max as f64 * height).max(2.0) };
                     let x = i as f64 * (bar + gap);
@@ -228,12 +222,17 @@ fn EarningsChart(months: Vec<MonthBar>) -> impl IntoView {
                         <g>
                             <title>{format!("{}: {}", m.title, m.amount)}</title>
                             <rect x=x y=height - h width=bar height=h rx="3" class="fill-rose-600" />
-                            <text x=x + bar / 2.0 y=height + 15.0 text-anchor="middle" class="fill-stone-500 text-[11px]">{m.label.clone()}</text>
                         </g>
                     }
                 }).collect_view()}
                 <line x1="0" y1=height x2=width y2=height class="stroke-stone-300" />
             </svg>
+            // Month names as HTML under the bars, so they stay readable on a phone (in the SVG they
+            // shrank with it to 7 px).
+            // Always 12 months (the service fills empty ones), one column each.
+            <div class="mt-1 grid grid-cols-12 text-center text-xs text-stone-500" aria-hidden="true">
+                {months.iter().map(|m| view! { <span>{m.label.clone()}</span> }).collect_view()}
+            </div>
             {(total == 0).then(|| view! { <p class="mt-2 text-sm text-stone-500">"Nothing earned yet: bars appear here month by month."</p> })}
         </figure>
     }
@@ -272,12 +271,13 @@ fn CommissionsTable(d: PartnerDashboard) -> impl IntoView {
             } else {
                 view! { <CommissionRows rows=page.rows admin=false /> }.into_any()
             }}
-            <Pager page=page.page pages=page.pages total=page.total noun="commissions" link />
+            <Pager page=page.page pages=page.pages total=page.total noun="commission" link />
         </div>
     }
 }
 
 /// A commissions table, shared by the partner dashboard and the admin pages (which add actions).
+/// On a phone each row stacks into a card, every value under its column's name (CSS only).
 #[component]
 pub fn CommissionRows(
     rows: Vec<CommissionLine>,
@@ -285,11 +285,14 @@ pub fn CommissionRows(
     #[prop(optional)] actions: Option<ViewFn>,
 ) -> impl IntoView {
     let _ = actions;
+    // Below `sm` the cells stack; each shows its column name from `data-label`.
+    const CELL: &str = "px-4 py-2 max-sm:flex max-sm:justify-between max-sm:gap-4 max-sm:py-1 max-sm:text-right max-sm:before:text-left max-sm:before:text-stone-500 max-sm:before:content-[attr(data-label)]";
+    let cell = |extra: &str| format!("{CELL} {extra}");
     view! {
         <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white">
-            <table class="min-w-full text-left text-sm">
+            <table class="min-w-full text-left text-sm max-sm:block">
                 <caption class="sr-only">"Commissions"</caption>
-                <thead class="bg-stone-100 text-stone-600">
+                <thead class="bg-stone-100 text-stone-600 max-sm:sr-only">
                     <tr>
                         <th scope="col" class="px-4 py-2 font-medium">"Date"</th>
                         {admin.then(|| view! { <th scope="col" class="px-4 py-2 font-medium">"Partner"</th> })}
@@ -300,7 +303,7 @@ pub fn CommissionRows(
                         <th scope="col" class="px-4 py-2 font-medium">"Status"</th>
                     </tr>
                 </thead>
-                <tbody class="divide-y divide-stone-100">
+                <tbody class="divide-y divide-stone-100 max-sm:block">
                     {rows.into_iter().map(|r| {
                         let badge = match r.status.as_str() {
                             "approved" => "bg-emerald-100 text-emerald-800",
@@ -309,16 +312,18 @@ pub fn CommissionRows(
                             _ => "bg-amber-100 text-amber-900",
                         };
                         view! {
-                            <tr data-testid="commission">
-                                <td class="whitespace-nowrap px-4 py-2 tabular-nums">{r.date}</td>
-                                {admin.then(|| view! { <td class="px-4 py-2"><a class="text-rose-700 underline" href=format!("/admin/partners/{}", r.partner_id)>{r.partner.clone()}</a></td> })}
-                                <td class="px-4 py-2">{r.customer}</td>
-                                <td class="whitespace-nowrap px-4 py-2 tabular-nums">{r.payment}</td>
-                                <td class="px-4 py-2 text-right tabular-nums" data-testid="commission-rate">{r.rate}</td>
-                                <td class="px-4 py-2 text-right tabular-nums">{r.amount}</td>
-                                <td class="px-4 py-2">
-                                    <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {badge}")>{r.status_label}</span>
-                                    {(!r.note.is_empty()).then(|| view! { <span class="block text-xs text-stone-500">{r.note}</span> })}
+                            <tr data-testid="commission" class="max-sm:block max-sm:py-2">
+                                <td class=cell("whitespace-nowrap tabular-nums") data-label="Date">{r.date}</td>
+                                {admin.then(|| view! { <td class=cell("") data-label="Partner"><a class="text-rose-700 underline" href=format!("/admin/partners/{}", r.partner_id)>{r.partner.clone()}</a></td> })}
+                                <td class=cell("") data-label="Customer">{r.customer}</td>
+                                <td class=cell("whitespace-nowrap tabular-nums") data-label="Payment">{r.payment}</td>
+                                <td class=cell("text-right tabular-nums") data-label="Rate" data-testid="commission-rate">{r.rate}</td>
+                                <td class=cell("text-right tabular-nums font-medium") data-label="Commission">{r.amount}</td>
+                                <td class=cell("") data-label="Status">
+                                    <span>
+                                        <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {badge}")>{r.status_label}</span>
+                                        {(!r.note.is_empty()).then(|| view! { <span class="block text-xs text-stone-500">{r.note}</span> })}
+                                    </span>
                                 </td>
                             </tr>
                         }

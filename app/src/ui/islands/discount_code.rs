@@ -1,0 +1,140 @@
+//! Checkout's totals and its discount-code box: apply or remove a partner's code without a reload.
+//!
+//! Without JavaScript the same forms post to the server functions, which redirect back to checkout
+//! (errors come back through the URL). Hydrated, they call the same functions by fetch, which answer
+//! with the order's new [`CheckoutTotals`] instead of redirecting.
+
+use super::{IslandBundle, mark_hydrated};
+use crate::api::partners::{ApplyDiscountCode, RemoveDiscountCode};
+use crate::dto::AppError;
+use crate::dto::orders::CheckoutTotals;
+use leptos::prelude::*;
+
+/// The order's amounts and code. `children` is the order's description, shown above the amounts
+/// in the same card. `suggested`: a code from a share link, ready to apply. `error`: why the last
+/// no-JS attempt failed.
+#[component]
+pub fn CheckoutTotalsCard(
+    totals: CheckoutTotals,
+    suggested: Option<String>,
+    error: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    if totals.code_editable {
+        view! {
+            <IslandBundle />
+            <DiscountCodeIsland totals suggested error>{children()}</DiscountCodeIsland>
+        }
+        .into_any()
+    } else {
+        let locked = totals.code.clone().map(|c| view! {
+            <p class="text-sm text-stone-600" data-testid="code-locked">"Code "<strong>{c.code}</strong>" from "{c.business_name}" is applied."</p>
+        });
+        view! {
+            <div class="rounded-lg border border-stone-200 bg-white p-5">
+                {children()}
+                <TotalsList totals=Signal::stored(totals) />
+            </div>
+            {locked}
+        }
+        .into_any()
+    }
+}
+
+#[island]
+fn DiscountCodeIsland(
+    totals: CheckoutTotals,
+    suggested: Option<String>,
+    error: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    mark_hydrated();
+    let order_id = totals.order_id.to_string();
+    let totals = RwSignal::new(totals);
+    let message = RwSignal::new(error);
+    let apply = ServerAction::<ApplyDiscountCode>::new();
+    let remove = ServerAction::<RemoveDiscountCode>::new();
+    let settle = move |result: Option<Result<CheckoutTotals, AppError>>| match result {
+        Some(Ok(new)) => {
+            totals.set(new);
+            message.set(None);
+        }
+        Some(Err(e)) => message.set(Some(
+            e.field_message("code").unwrap_or_else(|| e.to_string()),
+        )),
+        None => {}
+    };
+    Effect::new(move || settle(apply.value().get()));
+    Effect::new(move || settle(remove.value().get()));
+    let saving = move || {
+        totals.with(|t| {
+            t.discount
+                .as_deref()
+                .map(|d| d.trim_start_matches('-').to_owned())
+        })
+    };
+    let suggested = StoredValue::new(suggested.unwrap_or_default());
+    let order_id = StoredValue::new(order_id);
+    view! {
+        <div class="rounded-lg border border-stone-200 bg-white p-5">
+            {children()}
+            <TotalsList totals=totals.into() />
+        </div>
+        {move || match totals.with(|t| t.code.clone()) {
+            Some(code) => view! {
+                <div class="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3" data-testid="code-applied" role="status">
+                    <p class="text-sm text-emerald-900">
+                        "Code "<strong>{code.code}</strong>" from "<strong>{code.business_name}</strong>" applied: "
+                        {saving().unwrap_or_default()}" off."
+                    </p>
+                    <ActionForm action=remove>
+                        <input type="hidden" name="order_id" value=order_id.get_value() />
+                        <button type="submit" class="min-h-11 px-2 text-sm font-medium text-emerald-900 underline" disabled=move || remove.pending().get()>"Remove"</button>
+                    </ActionForm>
+                    {move || message.get().map(|m| view! { <p class="w-full text-sm text-red-700">{m}</p> })}
+                </div>
+            }.into_any(),
+            None => view! {
+                <ActionForm action=apply attr:class="rounded-lg border border-stone-200 bg-white p-4" attr:data-testid="code-form">
+                    <input type="hidden" name="order_id" value=order_id.get_value() />
+                    <label for="discount-code" class="block text-sm font-medium">"Discount code"</label>
+                    <div class="mt-1 flex gap-2">
+                        <input
+                            id="discount-code"
+                            name="code"
+                            type="text"
+                            autocomplete="off"
+                            autocapitalize="characters"
+                            spellcheck="false"
+                            value=suggested.get_value()
+                            aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                            aria-describedby="discount-code-error"
+                            class="min-w-0 flex-1 rounded-md border border-stone-300 px-3 py-2 uppercase"
+                        />
+                        <button type="submit" class="rounded-md border border-rose-700 px-4 py-2 font-medium text-rose-700 hover:bg-rose-50" disabled=move || apply.pending().get()>
+                            {move || if apply.pending().get() { "Checking…" } else { "Apply" }}
+                        </button>
+                    </div>
+                    <p id="discount-code-error" class="mt-1 text-sm text-red-700" role="alert">{move || message.get()}</p>
+                </ActionForm>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Subtotal, discount and total.
+#[component]
+fn TotalsList(totals: Signal<CheckoutTotals>) -> impl IntoView {
+    let field = move |f: fn(&CheckoutTotals) -> String| move || totals.with(f);
+    view! {
+        <dl class="mt-4 space-y-2 border-t border-stone-100 pt-4 text-sm">
+            <div class="flex justify-between"><dt>"Subtotal"</dt><dd class="tabular-nums" data-testid="subtotal">{field(|t| t.subtotal.clone())}</dd></div>
+            <div class="flex justify-between text-stone-600">
+                <dt>{field(|t| t.code.as_ref().map_or_else(|| "Discount".to_owned(), |c| format!("Discount ({})", c.code)))}</dt>
+                <dd class="tabular-nums" data-testid="discount">{field(|t| t.discount.clone().unwrap_or_else(|| "—".to_owned()))}</dd>
+            </div>
+            <div class="flex justify-between border-t border-stone-100 pt-2 text-base font-semibold"><dt>"Total due now"</dt><dd class="tabular-nums" data-testid="total">{field(|t| t.total.clone())}</dd></div>
+            <p class="text-right text-xs text-stone-500">{field(|t| t.total_note.clone())}</p>
+        </dl>
+    }
+}

@@ -7,7 +7,7 @@ source scripts/tools.sh
 ensure_build_tools
 
 step "Building FutureFlower (release: server + wasm + css)"
-cargo leptos build --release --precompress
+build_site
 
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 step "Preparing the database (migrations, demo data on first run)"

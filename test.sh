@@ -29,7 +29,7 @@ step "Unit and integration tests on PostgreSQL"
 cargo test --workspace --no-default-features --features postgres
 
 step "Release build for the browser tests"
-cargo leptos build --release --precompress
+build_site
 
 step "Browser tests (Playwright + Chromium, desktop and phone)"
 (cd end2end && npx playwright test)

@@ -13,7 +13,7 @@ ensure_build_tools
 ensure_browser_tools
 if [ -z "${WEIGHT_NO_BUILD:-}" ]; then
   step "Building the release site (server + wasm + css, precompressed)"
-  cargo leptos build --release --precompress
+  build_site
 fi
 root=$PWD
 work=$(mktemp -d)

@@ -92,7 +92,17 @@ async function measure(name, path) {
   const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   failures += bad.length;
   const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  rows.push({ name, path, ...cold, warmBytes: warm.bytes, sideways, axe: bad.map((v) => `${v.id} (${v.nodes.length})`).join(', ') || 'none' });
+  // Tap targets under 24 px (WCAG 2.5.8), leaving out links inside running text and controls
+  // inside a label (the label is the target).
+  const small = await page.evaluate(() => [...document.querySelectorAll('a, button, summary, select, input:not([type=hidden])')]
+    .filter((el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || el.closest('label')) return false;
+      const inText = getComputedStyle(el).display === 'inline' && el.closest('p, li, td, dd');
+      return !inText && (r.height < 24 || r.width < 24);
+    })
+    .map((el) => (el.textContent || el.getAttribute('name') || el.tagName).trim().slice(0, 24)));
+  rows.push({ name, path, ...cold, warmBytes: warm.bytes, sideways, small, axe: bad.map((v) => `${v.id} (${v.nodes.length})`).join(', ') || 'none' });
 }
 
 const kb = (n) => (n / 1024).toFixed(1);
@@ -116,10 +126,10 @@ try {
 }
 
 console.log('\nPhone (390x844) on throttled 4G (150 ms RTT, 1.6 Mbit/s), release build, first visit with an empty cache:\n');
-console.log('| page | transferred | requests | wasm | 2nd visit | usable after | sideways scroll | axe serious/critical |');
-console.log('|---|---:|---:|---:|---:|---:|---|---|');
+console.log('| page | transferred | requests | wasm | 2nd visit | usable after | sideways scroll | targets < 24 px | axe serious/critical |');
+console.log('|---|---:|---:|---:|---:|---:|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${kb(r.bytes)} KB | ${r.requests} | ${r.wasm ? kb(r.wasm) + ' KB' : '—'} | ${kb(r.warmBytes)} KB | ${r.usableMs} ms${r.islands ? ' (hydrated)' : ''} | ${r.sideways ? 'yes' : 'no'} | ${r.axe} |`);
+  console.log(`| ${r.name} | ${kb(r.bytes)} KB | ${r.requests} | ${r.wasm ? kb(r.wasm) + ' KB' : '—'} | ${kb(r.warmBytes)} KB | ${r.usableMs} ms${r.islands ? ' (hydrated)' : ''} | ${r.sideways ? 'yes' : 'no'} | ${r.small.length ? r.small.join(', ') : 'none'} | ${r.axe} |`);
 }
 if (failures > 0) {
   console.error(`\n${failures} serious or critical accessibility violation(s).`);

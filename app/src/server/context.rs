@@ -181,7 +181,7 @@ pub fn redirect_form_post(path: &str) {
     }
 }
 
-/// Finishes a server function. A failure answered to the hydrated app (a fetch) gets the error's
+/// Finishes a server function. A failure answered to an island (a fetch) gets the error's
 /// HTTP status; a plain form post (which asks for HTML) keeps the redirect that carries the error
 /// back to the form, so its status is left alone.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {

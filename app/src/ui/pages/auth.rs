@@ -1,5 +1,5 @@
 //! Sign-up and log-in. Both are plain forms posting to server functions, so they work without
-//! JavaScript (errors come back through the URL) and without a reload once hydrated.
+//! JavaScript (errors come back through the URL); neither page loads any script.
 
 use crate::api::account::{LogIn, SignUp};
 use crate::ui::components::form::{Field, field_error, form_error};

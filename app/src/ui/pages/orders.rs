@@ -263,19 +263,9 @@ fn CardForm(card: CardPayment) -> impl IntoView {
 #[component]
 pub fn MyOrdersPage() -> impl IntoView {
     let cancel = ServerAction::<CancelSubscription>::new();
-    let orders = Resource::new(move || cancel.version().get(), |_| get_my_orders());
+    let orders = Resource::new(|| (), |_| get_my_orders());
     let (paid, cancelled) = use_query_map().with_untracked(|q| (q.get("paid"), q.get("cancelled")));
     let cancel_failed = action_error(cancel, "order");
-    // Hydrated, the action does not navigate: its success shows here instead of via `?cancelled=`.
-    let cancelled = move || {
-        cancelled.clone().or_else(|| {
-            cancel
-                .value()
-                .get()
-                .and_then(Result::ok)
-                .map(|()| String::new())
-        })
-    };
     view! {
         <Title text="Your orders" />
         <section class="space-y-6">
@@ -288,7 +278,7 @@ pub fn MyOrdersPage() -> impl IntoView {
                     "Payment received — thank you. Your deliveries are scheduled below."
                 </p>
             })}
-            {move || cancelled().map(|_| view! {
+            {cancelled.map(|_| view! {
                 <p role="status" class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900" data-testid="cancelled">
                     "Your subscription is cancelled: you will not be charged again. Deliveries already paid for still arrive."
                 </p>

@@ -70,3 +70,35 @@ test('pages without islands load no wasm', async ({ page }) => {
   const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(sideways).toBe(false);
 });
+
+test('small things a customer notices', async ({ page }, info) => {
+  // "Become a partner florist" opens the form as a delivery florist.
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Become a partner florist' }).click();
+  await expect(page.getByLabel('Partner type')).toHaveValue('delivery');
+  // Protected pages send you to log in (a 303), and the page you wanted comes back after.
+  const response = await page.request.get('/orders', { maxRedirects: 0 });
+  expect(response.status()).toBe(303);
+  expect(response.headers()['location']).toBe('/login?next=/orders');
+
+  await page.goto('/signup');
+  await page.getByLabel('First name').fill('Lia');
+  await page.getByLabel('Last name').fill('Little');
+  await page.getByLabel('Email').fill(`lia.${Date.now()}.${info.project.name}@example.com`);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.goto('/order');
+  // The budget names its currency and asks for a decimal keypad; the country matches the currency.
+  const budget = page.getByLabel('Budget per delivery (USD)');
+  await expect(budget).toHaveAttribute('inputmode', 'decimal');
+  await expect(page.getByLabel('Country')).toHaveValue('US');
+  await fillOrder(page, { budget: '75' });
+  // Checkout has a way back to the order form.
+  await page.getByRole('link', { name: /Start a different order/ }).click();
+  await expect(page).toHaveURL(/\/order$/);
+  await page.goBack();
+  await page.getByRole('button', { name: 'Pay (test mode)' }).click();
+  // A paid one-off delivery is "Paid", not "Active".
+  await expect(page.getByTestId('order').first()).toContainText('Paid');
+  await expect(page.getByTestId('order').first()).not.toContainText('Active');
+});

@@ -37,11 +37,16 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await expect(page.getByTestId('no-commissions')).toBeVisible();
   const code = (await page.getByTestId('partner-code').textContent()).trim();
   expect(code).toMatch(/^ROSIE-/);
+  // The code does not work yet, so there is no link to share.
+  await expect(page.getByTestId('share-link')).toHaveCount(0);
   await logOut(page);
 
-  // 2. The admin finds and approves the partner.
+  // 2. The admin home says a partner waits and leads to them; approving asks first.
   await logIn(page, ADMIN.email, ADMIN.password);
-  await page.goto(`/admin/partners?q=${encodeURIComponent(code)}`);
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByTestId('partners-waiting')).toContainText(/partners? to review/);
+  await page.getByRole('link', { name: /Partners/ }).click();
+  await expect(page).toHaveURL(/\/admin\/partners\?status=pending$/);
   await page.getByRole('link', { name: business }).click();
   await expect(page.getByRole('heading', { name: business })).toBeVisible();
   await page.getByText('Approve…').click();
@@ -76,6 +81,10 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await expect(page.getByTestId('uses')).toHaveText('1');
   await expect(page.getByTestId('pending-total')).toHaveText('$3.75');
   await expect(page.getByTestId('commission')).toHaveCount(1);
+  // The row names the customer's order, and on a phone it stacks: nothing is off-screen.
+  await expect(page.getByTestId('commission')).toContainText(/Order #\d+ · \$70\.00/);
+  const row = await page.getByTestId('commission').boundingBox();
+  expect(row.x + row.width).toBeLessThanOrEqual(page.viewportSize().width);
   await page.screenshot({ path: `screenshots/${info.project.name}-partner-dashboard.png`, fullPage: true });
   await logOut(page);
 

@@ -97,7 +97,8 @@ async function measure(name, path) {
   const small = await page.evaluate(() => [...document.querySelectorAll('a, button, summary, select, input:not([type=hidden])')]
     .filter((el) => {
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || el.closest('label')) return false;
+      // Visually hidden (skip links until focused) and controls inside a label do not count.
+      if (r.width <= 1 || r.height <= 1 || el.closest('label')) return false;
       const inText = getComputedStyle(el).display === 'inline' && el.closest('p, li, td, dd');
       return !inText && (r.height < 24 || r.width < 24);
     })

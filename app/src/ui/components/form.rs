@@ -102,6 +102,11 @@ pub fn Field(
     /// The on-screen keyboard to offer, e.g. `decimal` for amounts.
     #[prop(optional)]
     inputmode: Option<&'static str>,
+    /// Limits the browser checks before the form is sent (numbers and dates).
+    #[prop(optional, into)]
+    min: Option<String>,
+    #[prop(optional, into)] max: Option<String>,
+    #[prop(optional)] step: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <FieldFrame label name hint error>
@@ -110,6 +115,9 @@ pub fn Field(
                 name=name
                 type=kind
                 inputmode=inputmode
+                min=min
+                max=max
+                step=step
                 value=value
                 autocomplete=autocomplete
                 required=required

@@ -67,12 +67,17 @@ fn DiscountCodeIsland(
                 totals.set(new);
                 message.set(None);
             }
-            Err(e) => message.set(Some(e.field_message("code").unwrap_or_else(|| e.to_string()))),
+            Err(e) => message.set(Some(
+                e.field_message("code").unwrap_or_else(|| e.to_string()),
+            )),
         }
     };
     let on_apply = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let code = code_input.get().map(|input| input.value()).unwrap_or_default();
+        let code = code_input
+            .get()
+            .map(|input| input.value())
+            .unwrap_or_default();
         pending.set(true);
         leptos::task::spawn_local(async move { settle(apply_discount_code(order_id, code).await) });
     };
@@ -82,7 +87,11 @@ fn DiscountCodeIsland(
         leptos::task::spawn_local(async move { settle(remove_discount_code(order_id).await) });
     };
     let saving = move || {
-        totals.with(|t| t.discount.as_deref().map(|d| d.trim_start_matches('-').to_owned()))
+        totals.with(|t| {
+            t.discount
+                .as_deref()
+                .map(|d| d.trim_start_matches('-').to_owned())
+        })
     };
     let suggested = StoredValue::new(suggested.unwrap_or_default());
     view! {
@@ -145,7 +154,7 @@ fn TotalsList(totals: Signal<CheckoutTotals>) -> impl IntoView {
                 <dd class="tabular-nums" data-testid="discount">{field(|t| t.discount.clone().unwrap_or_else(|| "—".to_owned()))}</dd>
             </div>
             <div class="flex justify-between border-t border-stone-100 pt-2 text-base font-semibold"><dt>"Total due now"</dt><dd class="tabular-nums" data-testid="total">{field(|t| t.total.clone())}</dd></div>
-            <p class="text-right text-xs text-stone-500">{field(|t| t.total_note.clone())}</p>
         </dl>
+        <p class="mt-2 text-right text-xs text-stone-500">{field(|t| t.total_note.clone())}</p>
     }
 }

@@ -85,7 +85,7 @@ fn Overview(data: AdminOverview) -> impl IntoView {
                     view! { <p class="mt-2 text-stone-600">"No accounts yet. They appear here as people sign up."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="mt-3 overflow-x-auto rounded-lg border border-stone-200 bg-white">
+                        <div class="mt-3 overflow-x-auto rounded-lg border border-stone-200 bg-white" tabindex="0" role="region" aria-label="Newest accounts table">
                             <table class="min-w-full text-left text-sm">
                                 <thead class="bg-stone-100 text-stone-600">
                                     <tr>

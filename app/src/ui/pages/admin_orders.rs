@@ -37,7 +37,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
         <section class="space-y-5">
             <div class="flex flex-wrap items-end justify-between gap-3">
                 <div>
-                    <a href="/admin" class="text-sm text-stone-500 hover:underline">"Admin"</a>
+                    <a href="/admin" class="inline-block py-1 text-sm text-stone-500 hover:underline">"Admin"</a>
                     <h1 class="text-2xl font-semibold">"Orders"</h1>
                 </div>
                 <form method="get" action="/admin/orders" class="flex items-end gap-2">
@@ -80,7 +80,7 @@ fn OrdersTable(page: AdminOrderPage, status: Option<String>) -> impl IntoView {
         None => format!("/admin/orders?page={p}"),
     });
     view! {
-        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white" tabindex="0" role="region" aria-label="Orders table">
             <table class="min-w-full text-left text-sm">
                 <caption class="sr-only">"Orders"</caption>
                 <thead class="bg-stone-100 text-stone-600">
@@ -179,7 +179,7 @@ fn OrderDetail(
     view! {
         <section class="space-y-5">
             <div>
-                <a href="/admin/orders" class="text-sm text-stone-500 hover:underline">"Orders"</a>
+                <a href="/admin/orders" class="inline-block py-1 text-sm text-stone-500 hover:underline">"Orders"</a>
                 <h1 class="text-2xl font-semibold">{format!("Order #{id}")}</h1>
                 <p class="text-stone-600">{summary.title.clone()}" · "{summary.status_label.clone()}" · "{customer}</p>
             </div>

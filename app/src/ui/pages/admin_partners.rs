@@ -67,7 +67,7 @@ pub fn AdminPartnersPage() -> impl IntoView {
         <Title text="Partners · Admin" />
         <section class="space-y-5">
             <div>
-                <a href="/admin" class="text-sm text-stone-500 hover:underline">"Admin"</a>
+                <a href="/admin" class="inline-block py-1 text-sm text-stone-500 hover:underline">"Admin"</a>
                 <h1 class="text-2xl font-semibold">"Partners"</h1>
             </div>
             <form method="get" action="/admin/partners" class="flex flex-wrap items-end gap-2" role="search">
@@ -125,7 +125,7 @@ fn PartnersTable(
     }
     let link = Callback::new(move |p: i64| page_link("/admin/partners", &filters, p));
     view! {
-        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white" tabindex="0" role="region" aria-label="Partners table">
             <table class="min-w-full text-left text-sm">
                 <caption class="sr-only">"Partners"</caption>
                 <thead class="bg-stone-100 text-stone-600">
@@ -237,7 +237,7 @@ fn PartnerDetail(
     view! {
         <section class="space-y-6">
             <div>
-                <a href="/admin/partners" class="text-sm text-stone-500 hover:underline">"Partners"</a>
+                <a href="/admin/partners" class="inline-block py-1 text-sm text-stone-500 hover:underline">"Partners"</a>
                 <h1 class="text-2xl font-semibold">{d.row.business_name.clone()}</h1>
                 <p class="text-stone-600">{d.row.contact.clone()}{(!d.phone.is_empty()).then(|| format!(" · {}", d.phone))}</p>
             </div>
@@ -364,7 +364,7 @@ pub fn AdminCommissionsPage() -> impl IntoView {
         <Title text="Commissions · Admin" />
         <section class="space-y-5">
             <div>
-                <a href="/admin" class="text-sm text-stone-500 hover:underline">"Admin"</a>
+                <a href="/admin" class="inline-block py-1 text-sm text-stone-500 hover:underline">"Admin"</a>
                 <h1 class="text-2xl font-semibold">"Commission review"</h1>
             </div>
             <form method="get" action="/admin/commissions" class="flex flex-wrap items-end gap-2">

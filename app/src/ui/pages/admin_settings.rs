@@ -38,7 +38,7 @@ fn SettingsForm(s: ProgramSettings, action: ServerAction<UpdateProgramSettings>)
     view! {
         <section class="max-w-2xl space-y-5">
             <div>
-                <a href="/admin" class="text-sm text-stone-500 hover:underline">"Admin"</a>
+                <a href="/admin" class="inline-block py-1 text-sm text-stone-500 hover:underline">"Admin"</a>
                 <h1 class="text-2xl font-semibold">"Program settings"</h1>
                 <p class="mt-1 text-stone-600">
                     "Partners earn "<strong data-testid="program-rate">{s.rate.clone()}</strong>" of the flower budget on a referred customer's first payments; their code gives "

@@ -62,7 +62,10 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
         <section class="mx-auto max-w-2xl">
             <h1 class="text-2xl font-semibold">"Order flowers"</h1>
             <p class="mt-1 text-stone-600">"Tell us when, where and how much. You can review everything before paying."</p>
-            <ActionForm action=action attr:class="mt-6 space-y-8" attr:novalidate=true>
+            // No `novalidate`: the page has no script, and a failed post comes back without what
+            // was typed, so the browser checks what it can (required fields, the budget's range, the
+            // earliest date) first. The server checks everything again.
+            <ActionForm action=action attr:class="mt-6 space-y-8">
                 {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
                 <input type="hidden" name="code" value=use_query_map().with_untracked(|q| q.get("code")).unwrap_or_default() />
                 <fieldset class="space-y-3 rounded-lg border border-stone-200 bg-white p-5">
@@ -87,10 +90,11 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
 
                 <fieldset class="grid gap-4 rounded-lg border border-stone-200 bg-white p-5 sm:grid-cols-2">
                     <legend class="px-1 text-base font-medium">"Flowers and dates"</legend>
-                    <Field label=format!("Budget per delivery ({})", options.currency) name="budget" kind="text" inputmode="decimal"
+                    <Field label=format!("Budget per delivery ({})", options.currency) name="budget" kind="number" inputmode="decimal"
+                        step="0.01" min=options.min_budget.clone() max=options.max_budget.clone()
                         autocomplete="off" required=true hint=budget_hint error=field_error(action, "budget") />
                     <Field label="First delivery date" name="first_delivery_date" kind="date" required=true
-                        value=options.earliest_date.clone() error=field_error(action, "first_delivery_date") />
+                        min=options.earliest_date.clone() value=options.earliest_date.clone() error=field_error(action, "first_delivery_date") />
                     // Every field is in the HTML; style/tailwind.css hides the ones the chosen kind
                     // does not use (CSS `:has`, no script), and the server ignores them.
                     <div class="order-plan-field">
@@ -322,7 +326,7 @@ fn OrderCard(order: OrderSummary, cancel: ServerAction<CancelSubscription>) -> i
                 </div>
                 <span class=format!("rounded-full px-2.5 py-0.5 text-xs font-medium {badge}")>{order.status_label}</span>
             </div>
-            {pending.then(|| view! { <a href=format!("/checkout/{}", order.id) class="mt-3 inline-block text-sm font-medium text-rose-700 underline">"Complete payment"</a> })}
+            {pending.then(|| view! { <a href=format!("/checkout/{}", order.id) class="mt-3 inline-block py-1 text-sm font-medium text-rose-700 underline">"Complete payment"</a> })}
             <div class="mt-4 grid gap-4 sm:grid-cols-2">
                 <div>
                     <h3 class="text-sm font-medium">"Upcoming deliveries"</h3>

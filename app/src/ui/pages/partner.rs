@@ -289,7 +289,7 @@ pub fn CommissionRows(
     const CELL: &str = "px-4 py-2 max-sm:flex max-sm:justify-between max-sm:gap-4 max-sm:py-1 max-sm:text-right max-sm:before:text-left max-sm:before:text-stone-500 max-sm:before:content-[attr(data-label)]";
     let cell = |extra: &str| format!("{CELL} {extra}");
     view! {
-        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+        <div class="overflow-x-auto rounded-lg border border-stone-200 bg-white" tabindex="0" role="region" aria-label="Commissions table">
             <table class="min-w-full text-left text-sm max-sm:block">
                 <caption class="sr-only">"Commissions"</caption>
                 <thead class="bg-stone-100 text-stone-600 max-sm:sr-only">
@@ -314,7 +314,7 @@ pub fn CommissionRows(
                         view! {
                             <tr data-testid="commission" class="max-sm:block max-sm:py-2">
                                 <td class=cell("whitespace-nowrap tabular-nums") data-label="Date">{r.date}</td>
-                                {admin.then(|| view! { <td class=cell("") data-label="Partner"><a class="text-rose-700 underline" href=format!("/admin/partners/{}", r.partner_id)>{r.partner.clone()}</a></td> })}
+                                {admin.then(|| view! { <td class=cell("") data-label="Partner"><a class="inline-block py-1 text-rose-700 underline" href=format!("/admin/partners/{}", r.partner_id)>{r.partner.clone()}</a></td> })}
                                 <td class=cell("") data-label="Customer">{r.customer}</td>
                                 <td class=cell("whitespace-nowrap tabular-nums") data-label="Payment">{r.payment}</td>
                                 <td class=cell("text-right tabular-nums") data-label="Rate" data-testid="commission-rate">{r.rate}</td>

@@ -11,6 +11,7 @@ mod fake_stripe;
 mod helpers;
 mod money;
 mod orders;
+mod outbox;
 mod pages;
 mod partners;
 mod security;

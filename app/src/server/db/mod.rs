@@ -5,6 +5,7 @@
 //! Timestamps are bound from Rust (UTC), never taken from the database's clock, so tests can set time.
 
 pub mod commissions;
+pub mod emails;
 pub mod events;
 pub mod orders;
 pub mod partners;

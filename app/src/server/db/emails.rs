@@ -1,0 +1,141 @@
+//! Queries on `emails`: the outbox (issue 11).
+//!
+//! Invariants:
+//! - [`enqueue`] runs on the caller's connection, inside the transaction of the change that causes
+//!   the mail; one `dedupe_key` is queued at most once.
+//! - A row is sent only by the sender holding its lease: [`claim_due`] takes due rows with one
+//!   conditional `UPDATE` whose `WHERE` repeats the due condition, so on PostgreSQL a claimer that
+//!   waited on another's row lock re-checks it and skips the row; on SQLite writes are serialised.
+//! - The outcome is recorded only by the claim that is current (`status = 'sending'` and the attempt
+//!   number it was claimed with), so a sender whose lease ran out and whose row was claimed again
+//!   cannot overwrite the later attempt's result.
+
+use super::{DbConn, Pool};
+use chrono::{DateTime, Utc};
+
+/// A mail to queue: rendered text and HTML, addressed, with the cause that makes it unique.
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    pub dedupe_key: String,
+    pub recipient: String,
+    pub kind: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EmailRow {
+    pub id: i64,
+    pub recipient: String,
+    pub kind: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attempts: i32,
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+/// Queues `email`, due at once; false when a mail with its dedupe key already exists.
+pub async fn enqueue(
+    conn: &mut DbConn,
+    email: &NewEmail,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO emails (dedupe_key, recipient, kind, subject, body_text, body_html, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(&email.dedupe_key)
+    .bind(&email.recipient)
+    .bind(&email.kind)
+    .bind(&email.subject)
+    .bind(&email.body_text)
+    .bind(&email.body_html)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Claims up to `limit` due mails (queued and due, or sending with an expired lease) until
+/// `lease_until`, counting the attempt. Oldest first.
+pub async fn claim_due(
+    pool: &Pool,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<EmailRow>> {
+    const DUE: &str = "((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until < $1))";
+    sqlx::query_as(&format!(
+        "UPDATE emails SET status = 'sending', lease_until = $2, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM emails WHERE {DUE} ORDER BY id LIMIT $3) AND {DUE}
+         RETURNING id, recipient, kind, subject, body_text, body_html, attempts, lease_until"
+    ))
+    .bind(now)
+    .bind(lease_until)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// The mail left: `sent`. False if this claim is no longer the current one.
+pub async fn mark_sent(pool: &Pool, row: &EmailRow, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    finish(
+        pool,
+        row,
+        "status = 'sent', sent_at = $3, last_error = NULL",
+        Some(now),
+        None,
+    )
+    .await
+}
+
+/// A transient failure: queued again for `next_attempt_at`, with the reason.
+pub async fn mark_retry(
+    pool: &Pool,
+    row: &EmailRow,
+    next_attempt_at: DateTime<Utc>,
+    error: &str,
+) -> sqlx::Result<bool> {
+    finish(
+        pool,
+        row,
+        "status = 'queued', next_attempt_at = $3, lease_until = NULL, last_error = $4",
+        Some(next_attempt_at),
+        Some(error),
+    )
+    .await
+}
+
+/// A permanent failure (or the last attempt): `failed`, with the server's answer kept.
+pub async fn mark_failed(pool: &Pool, row: &EmailRow, error: &str) -> sqlx::Result<bool> {
+    finish(
+        pool,
+        row,
+        "status = 'failed', lease_until = NULL, last_error = $4",
+        None,
+        Some(error),
+    )
+    .await
+}
+
+async fn finish(
+    pool: &Pool,
+    row: &EmailRow,
+    set: &str,
+    at: Option<DateTime<Utc>>,
+    error: Option<&str>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE emails SET {set} WHERE id = $1 AND status = 'sending' AND attempts = $2"
+    ))
+    .bind(row.id)
+    .bind(row.attempts)
+    .bind(at)
+    .bind(error)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -93,7 +93,7 @@ fn payment_gateway(config: &Config) -> Arc<dyn app::server::ports::PaymentGatewa
 /// The whole application as one axum router.
 pub fn router(state: AppState, config: &Config) -> Router {
     let assets = app::ui::assets::SiteAssets::beside_binary("futureflower", "pkg");
-    let hashed = assets.script != "/pkg/futureflower.js";
+    let hashed = assets.hashed;
     let context = {
         let state = state.clone();
         move || {

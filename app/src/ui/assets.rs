@@ -2,10 +2,11 @@
 //!
 //! `cargo leptos build` with `hash-files` renames them to `<name>.<hash>.<ext>` and writes the hashes
 //! to `hash.txt` beside the server binary. Hashed names change whenever the content does, so the
-//! server can let browsers cache them for a year (`http::assets`). Without a hash file (a plain
+//! server can let browsers cache them for a year (`http::static_files`). Without a hash file (a plain
 //! `cargo build`, the tests) the unhashed names are used.
 
-/// Paths of the site's stylesheet and wasm bundle, as the pages link them.
+/// Paths of the site's stylesheet and wasm bundle, as the pages link them, and the island loader
+/// that names them (built here once, not on every page with an island).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteAssets {
     /// `/pkg/futureflower.<hash>.css`
@@ -14,12 +15,12 @@ pub struct SiteAssets {
     pub script: String,
     /// `/pkg/futureflower.<hash>.wasm`
     pub wasm: String,
-    /// The two file names above without their directory, as Leptos' island loader wants them
-    /// (it adds `.js` / `.wasm` itself).
-    pub script_stem: String,
-    pub wasm_stem: String,
-    /// `pkg`
-    pub pkg_dir: String,
+    /// Leptos' island loader (`island_script.js`, the script `HydrationScripts islands=true`
+    /// renders, copied from leptos 0.8.23: update it with leptos) called with these files, and
+    /// guarded so a page with several islands hydrates once.
+    pub island_loader: String,
+    /// The names carry content hashes (so they may be cached for good).
+    pub hashed: bool,
 }
 
 impl SiteAssets {
@@ -36,13 +37,19 @@ impl SiteAssets {
         };
         let stem = |kind: &str| format!("{output_name}{}", hash(kind).unwrap_or_default());
         let (css, js, wasm) = (stem("css"), stem("js"), stem("wasm"));
+        // The loader adds `.js` / `.wasm` to the names itself.
+        let island_loader = format!(
+            "if (!window.__islandLoader) {{ window.__islandLoader = true; {}({:?}, {:?}, {js:?}, {wasm:?}); }}",
+            include_str!("islands/island_loader.js").trim_end(),
+            "",
+            pkg_dir,
+        );
         Self {
             stylesheet: format!("/{pkg_dir}/{css}.css"),
             script: format!("/{pkg_dir}/{js}.js"),
             wasm: format!("/{pkg_dir}/{wasm}.wasm"),
-            script_stem: js,
-            wasm_stem: wasm,
-            pkg_dir: pkg_dir.to_owned(),
+            island_loader,
+            hashed: hash_file.is_some(),
         }
     }
 
@@ -66,9 +73,13 @@ mod tests {
         assert_eq!(assets.stylesheet, "/pkg/ff.123.css");
         assert_eq!(assets.script, "/pkg/ff.abc.js");
         assert_eq!(assets.wasm, "/pkg/ff.def.wasm");
-        assert_eq!(
-            (assets.script_stem.as_str(), assets.wasm_stem.as_str()),
-            ("ff.abc", "ff.def")
+        assert!(assets.hashed);
+        assert!(
+            assets
+                .island_loader
+                .ends_with(r#"("", "pkg", "ff.abc", "ff.def"); }"#),
+            "{}",
+            assets.island_loader
         );
     }
 
@@ -77,5 +88,6 @@ mod tests {
         let assets = SiteAssets::new("ff", "pkg", None);
         assert_eq!(assets.stylesheet, "/pkg/ff.css");
         assert_eq!(assets.wasm, "/pkg/ff.wasm");
+        assert!(!assets.hashed);
     }
 }

@@ -85,7 +85,7 @@ pub async fn mark_sent(pool: &Pool, row: &EmailRow, now: DateTime<Utc>) -> sqlx:
     finish(
         pool,
         row,
-        "status = 'sent', sent_at = $3, last_error = NULL",
+        "status = 'sent', sent_at = $3, lease_until = NULL, last_error = NULL",
         Some(now),
         None,
     )
@@ -121,6 +121,8 @@ pub async fn mark_failed(pool: &Pool, row: &EmailRow, error: &str) -> sqlx::Resu
     .await
 }
 
+/// Records the outcome of the claim `row` came from. Each `set` uses the parameters it needs: `$3`
+/// a time, `$4` an error (both engines accept a bound parameter the statement does not use).
 async fn finish(
     pool: &Pool,
     row: &EmailRow,

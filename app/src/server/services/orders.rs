@@ -104,11 +104,7 @@ pub async fn checkout(
     user: &CurrentUser,
     order_id: i64,
 ) -> Result<CheckoutView, AppError> {
-    let row = orders::find_for_user(&state.db, order_id, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let reviewing = in_review(state, row.id).await?;
-    let payable = row.status == "pending_payment" && !reviewing;
+    let (row, reviewing, payable) = checkout_order(state, user, order_id).await?;
     // With real Stripe the card is collected on this page once the PaymentIntent or subscription
     // exists ("Continue to payment" creates it with the final amount); showing the page again finds
     // the same one. After an unanswered attempt the amount stays fixed but "Continue" is offered
@@ -165,11 +161,23 @@ pub async fn totals(
     user: &CurrentUser,
     order_id: i64,
 ) -> Result<CheckoutTotals, AppError> {
+    let (row, _, payable) = checkout_order(state, user, order_id).await?;
+    checkout_totals(state, &row, payable).await
+}
+
+/// The customer's order, whether a payment of it is under review, and whether it can be paid now
+/// (awaiting payment and not under review).
+async fn checkout_order(
+    state: &AppState,
+    user: &CurrentUser,
+    order_id: i64,
+) -> Result<(orders::OrderRow, bool, bool), AppError> {
     let row = orders::find_for_user(&state.db, order_id, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let payable = row.status == "pending_payment" && !in_review(state, row.id).await?;
-    checkout_totals(state, &row, payable).await
+    let reviewing = in_review(state, row.id).await?;
+    let payable = row.status == "pending_payment" && !reviewing;
+    Ok((row, reviewing, payable))
 }
 
 async fn checkout_totals(

@@ -32,9 +32,10 @@ fn mark_hydrated() {
     });
 }
 
-/// Leptos' island loader (`island_script.js`, the same script `HydrationScripts islands=true`
-/// renders, copied from leptos 0.8.23: update it with leptos) and preload hints for the js glue
-/// and the wasm. Rendered on the server only, before each island; the first one on a page runs.
+/// The island loader ([`SiteAssets::island_loader`](crate::ui::assets::SiteAssets)) and preload
+/// hints for the js glue and the wasm. Rendered on the server only, before each island; the loader
+/// is guarded, so the first one on a page runs. A flag on the server cannot do this: `<Suspense>`
+/// may build and render its content more than once and keep only the last.
 ///
 /// In the body rather than `<head>`: islands sit inside `<Suspense>`, which resolves after the
 /// head has gone out, so leptos_meta could no longer add to it. A module script runs after the
@@ -47,22 +48,11 @@ pub fn IslandBundle() -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn bundle_tags() -> impl IntoView {
     use_context::<crate::ui::assets::SiteAssets>().map(|assets| {
-        // Guarded, so a page with several islands (each bringing the loader) hydrates once. A flag
-        // on the server cannot do this: `<Suspense>` may build and render its content more than once
-        // and keep only the last.
-        let loader = format!(
-            "if (!window.__islandLoader) {{ window.__islandLoader = true; {}({:?}, {:?}, {:?}, {:?}); }}",
-            include_str!("island_loader.js").trim_end(),
-            "",
-            assets.pkg_dir,
-            assets.script_stem,
-            assets.wasm_stem
-        );
         let nonce = use_nonce().map_or_else(String::new, |n| n.to_string());
         view! {
-            <link rel="modulepreload" href=assets.script.clone() />
-            <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
-            <script type="module" nonce=nonce>{loader}</script>
+            <link rel="modulepreload" href=assets.script />
+            <link rel="preload" href=assets.wasm r#as="fetch" r#type="application/wasm" crossorigin="" />
+            <script type="module" nonce=nonce>{assets.island_loader}</script>
         }
     })
 }

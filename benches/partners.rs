@@ -8,6 +8,8 @@
 #[path = "../tests/api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[path = "../tests/api/smtp.rs"]
+mod smtp;
 mod support;
 
 use futures::StreamExt as _;

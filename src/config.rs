@@ -60,6 +60,9 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
     pub mail_dir: String,
+    /// How often the mail sender looks for due mail (retries, and mail queued by other instances);
+    /// mail queued by this instance is sent at once.
+    pub mail_poll_interval: std::time::Duration,
 }
 
 /// A setting that is missing or malformed.
@@ -295,7 +298,12 @@ impl Config {
         let session_cache_ttl = seconds(var, "SESSION_CACHE_SECONDS", 0..=3_600, 30)?;
 
         let smtp_url = match var("SMTP_URL") {
-            Some(v) if v.starts_with("smtp://") || v.starts_with("smtps://") => Some(Secret(v)),
+            Some(v)
+                if (v.starts_with("smtp://") || v.starts_with("smtps://"))
+                    && url::Url::parse(&v).is_ok_and(|u| u.host_str().is_some()) =>
+            {
+                Some(Secret(v))
+            }
             Some(_) => {
                 return Err(bad(
                     "SMTP_URL",
@@ -304,6 +312,16 @@ impl Config {
             }
             None => None,
         };
+
+        let mail_from = var("MAIL_FROM")
+            .unwrap_or_else(|| "FutureFlower <no-reply@futureflower.localhost>".to_owned());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(bad(
+                "MAIL_FROM",
+                format!("{mail_from:?} must look like FutureFlower <partners@example.com>"),
+            ));
+        }
+        let mail_poll_interval = seconds(var, "MAIL_POLL_SECS", 1..=3_600, 10)?;
 
         let trust_proxy = match var("TRUST_PROXY").as_deref() {
             None | Some("false" | "0" | "no") => false,
@@ -339,8 +357,8 @@ impl Config {
             webhook_secret,
             order_rules,
             smtp_url,
-            mail_from: var("MAIL_FROM")
-                .unwrap_or_else(|| "FutureFlower <no-reply@futureflower.localhost>".to_owned()),
+            mail_from,
+            mail_poll_interval,
             mail_dir: var("MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned()),
         })
     }
@@ -400,6 +418,9 @@ mod tests {
             ("LISTEN_ADDR", "localhost"),
             ("SITE_URL", "not a url"),
             ("SMTP_URL", "mail.example.com"),
+            ("SMTP_URL", "smtp://"),
+            ("MAIL_FROM", "FutureFlower"),
+            ("MAIL_POLL_SECS", "0"),
             ("TRUST_PROXY", "maybe"),
             ("RATE_LIMITS", "false"),
             ("SESSION_CACHE_SECONDS", "7200"),

@@ -32,6 +32,11 @@ enum Command {
     },
     /// Fill an empty database with believable demo data and print the demo logins.
     SeedDemo,
+    /// One pass of a background job, for cron or an operator (the server runs them by itself too).
+    Jobs {
+        #[command(subcommand)]
+        command: JobCommand,
+    },
     /// Test-mode helpers (offline payment simulator only).
     Dev {
         #[command(subcommand)]
@@ -70,6 +75,12 @@ enum LoadCommand {
         #[arg(long)]
         in_flight: i64,
     },
+}
+
+#[derive(Subcommand)]
+enum JobCommand {
+    /// Send every mail that is due now (SMTP_URL, or .eml files under MAIL_DIR) and print a summary.
+    SendEmails,
 }
 
 #[derive(Subcommand)]
@@ -192,6 +203,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Jobs {
+            command: JobCommand::SendEmails,
+        } => send_emails(&config).await,
         Command::LoadTest { command } => load_test(command, &config).await,
         Command::SeedDemo => {
             let state = http::build_state(&config).await?;
@@ -226,6 +240,58 @@ async fn load_test(command: LoadCommand, config: &Config) -> anyhow::Result<()> 
     }
 }
 
+/// `jobs send-emails`: one pass with a progress line, then a summary; fails if any mail failed.
+async fn send_emails(config: &Config) -> anyhow::Result<()> {
+    use app::server::services::outbox;
+    let state = http::build_state(config).await?;
+    let mailer = futureflower::adapters::mail::mailer(
+        config.smtp_url.as_ref().map(|s| s.expose()),
+        &config.mail_from,
+        &config.mail_dir,
+    )?;
+    let now = chrono::Utc::now();
+    let due = app::server::db::emails::count_due(&state.db, now).await?;
+    println!("{due} mail(s) due; sending to {}", mailer.describe());
+    let started = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let summary = outbox::send_due(&state.db, &mailer, now, |so_far| {
+        let line = format!(
+            "  {}/{due} handled: {} sent, {} to retry, {} failed",
+            so_far.handled(),
+            so_far.sent,
+            so_far.retried,
+            so_far.failed
+        );
+        if terminal {
+            eprint!("\r{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    })
+    .await?;
+    if terminal && summary.handled() > 0 {
+        eprintln!();
+    }
+    println!(
+        "Done in {:.1} s: {} sent, {} queued again for a retry, {} failed{}.",
+        started.elapsed().as_secs_f64(),
+        summary.sent,
+        summary.retried,
+        summary.failed,
+        if summary.superseded > 0 {
+            format!(", {} taken over by another sender", summary.superseded)
+        } else {
+            String::new()
+        }
+    );
+    anyhow::ensure!(
+        summary.failed == 0,
+        "{} mail(s) failed for good; see /admin/emails for the reasons",
+        summary.failed
+    );
+    Ok(())
+}
+
 /// Asks twice on a terminal; reads one line from stdin otherwise (for scripts).
 fn read_new_password() -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
@@ -248,6 +314,7 @@ fn read_new_password() -> anyhow::Result<String> {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let state = http::build_state(&config).await?;
     let _maintenance = http::spawn_maintenance(state.clone(), config.maintenance_interval);
+    let _mail = http::spawn_mail_sender(&state, &config)?;
     let router = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await

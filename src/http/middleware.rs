@@ -92,8 +92,17 @@ pub async fn security_headers(
                 ),
             ]
         });
+    let token_page = is_token_page(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if token_page {
+        // The URL holds a secret: it must not leave in a Referer, nor stay in a cache.
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     for (name, value) in DEFAULTS.iter() {
         if !headers.contains_key(name) {
             headers.insert(name.clone(), value.clone());
@@ -202,13 +211,27 @@ pub async fn client_ip(
 }
 
 /// The tracing span of a request, carrying its id so every log line can be matched to a user report.
+/// Pages whose path carries a one-time secret (a password-reset link).
+fn is_token_page(path: &str) -> bool {
+    path.starts_with("/reset-password/")
+}
+
+/// The path as logs show it: a token page's secret is cut off.
+fn loggable_path(path: &str) -> &str {
+    if is_token_page(path) {
+        "/reset-password/…"
+    } else {
+        path
+    }
+}
+
 pub fn request_span(request: &Request) -> tracing::Span {
     let id = request
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+    tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()), request_id = %id)
 }
 
 /// A panic in a handler becomes a plain apology, never a stack trace.

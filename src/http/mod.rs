@@ -73,6 +73,7 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
         sessions: Arc::new(db::session_cache::SessionCache::new(
             config.session_cache_ttl,
         )),
+        mail_wake: Arc::default(),
         leptos_options,
     }
 }
@@ -219,6 +220,25 @@ pub fn spawn_maintenance(
             app::server::services::maintenance::run_once(&state, chrono::Utc::now()).await;
         }
     })
+}
+
+/// Starts the mail sender (see `services::outbox`) on the configured transport.
+pub fn spawn_mail_sender(
+    state: &AppState,
+    config: &Config,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let mailer = crate::adapters::mail::mailer(
+        config.smtp_url.as_ref().map(|s| s.expose()),
+        &config.mail_from,
+        &config.mail_dir,
+    )?;
+    tracing::info!(to = %mailer.describe(), "mail sender started");
+    Ok(app::server::services::outbox::spawn_sender(
+        state.db.clone(),
+        mailer,
+        state.mail_wake.clone(),
+        config.mail_poll_interval,
+    ))
 }
 
 /// Serves until `shutdown` resolves, finishing in-flight requests.

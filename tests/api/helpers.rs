@@ -1,5 +1,6 @@
 //! `TestApp`: spawns the real app on a fresh database and a random port.
 
+use crate::smtp::SmtpServer;
 use futureflower::config::Config;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, ORIGIN, REFERER};
 use reqwest::{Client, Response, StatusCode, redirect};
@@ -111,6 +112,8 @@ pub struct TestApp {
     pub pool: app::server::db::Pool,
     /// A browser with a cookie jar that does not follow redirects (tests look at them).
     pub client: Client,
+    /// The SMTP server the app's mail goes to (`SMTP_URL`).
+    pub smtp: SmtpServer,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -123,8 +126,18 @@ impl TestApp {
 
     /// Spawns with extra settings (e.g. Stripe keys and `STRIPE_API_BASE` for the fake Stripe).
     pub async fn spawn_with(settings: &[(&str, &str)]) -> Self {
+        Self::start(settings, true).await
+    }
+
+    /// Spawns without the server's mail sender, for tests that drive the outbox themselves.
+    pub async fn spawn_without_mail_sender() -> Self {
+        Self::start(&[], false).await
+    }
+
+    async fn start(settings: &[(&str, &str)], mail_sender: bool) -> Self {
         let _ = tracing_init();
         let db = TestDb::new().await;
+        let smtp = SmtpServer::start().await;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener
             .set_nonblocking(true)
@@ -135,6 +148,7 @@ impl TestApp {
             ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.to_owned()),
             ("ORDER_LEAD_DAYS", "2".to_owned()),
             ("SITE_URL", address.clone()),
+            ("SMTP_URL", smtp.url.clone()),
             (
                 "MAIL_DIR",
                 std::env::temp_dir()
@@ -171,6 +185,9 @@ impl TestApp {
                     state.clone(),
                     config.maintenance_interval,
                 );
+                let _mail = mail_sender.then(|| {
+                    futureflower::http::spawn_mail_sender(&state, &config).expect("mailer")
+                });
                 let router = futureflower::http::router(state, &config);
                 let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
                 let _ = ready_tx.send(Ok(()));
@@ -191,6 +208,7 @@ impl TestApp {
             db,
             pool,
             client: browser(),
+            smtp,
         }
     }
 

@@ -25,7 +25,7 @@ async fn count(app: &TestApp, status: &str) -> i64 {
 
 #[tokio::test]
 async fn one_cause_queues_one_mail_and_a_rolled_back_change_queues_none() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_without_mail_sender().await;
     let now = Utc::now();
     let mut tx = app.pool.begin().await.unwrap();
     assert!(
@@ -52,7 +52,7 @@ async fn one_cause_queues_one_mail_and_a_rolled_back_change_queues_none() {
 
 #[tokio::test]
 async fn two_senders_claim_each_mail_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_without_mail_sender().await;
     let now = Utc::now();
     let mut conn = app.pool.acquire().await.unwrap();
     for i in 0..300 {
@@ -94,7 +94,7 @@ async fn two_senders_claim_each_mail_once() {
 
 #[tokio::test]
 async fn a_lapsed_lease_is_claimed_again_and_only_the_current_claim_records_the_outcome() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_without_mail_sender().await;
     let now = Utc::now();
     let mut conn = app.pool.acquire().await.unwrap();
     emails::enqueue(&mut conn, &mail("k"), now).await.unwrap();
@@ -142,7 +142,7 @@ async fn a_lapsed_lease_is_claimed_again_and_only_the_current_claim_records_the_
 
 #[tokio::test]
 async fn a_retry_waits_for_its_time_and_a_failure_keeps_the_reason() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_without_mail_sender().await;
     let now = Utc::now();
     let mut conn = app.pool.acquire().await.unwrap();
     emails::enqueue(&mut conn, &mail("retry"), now)

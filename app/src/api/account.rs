@@ -91,3 +91,58 @@ pub async fn change_password(
         .await,
     )
 }
+
+/// "Forgot password?": emails a reset link if an account has this email. The answer (a redirect to
+/// `/forgot-password?sent=1`) and its timing are the same either way.
+#[server(endpoint = "account/forgot-password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::server::{context, services::password_reset};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            state.limits.reset_per_ip.check(&context::client_key())?;
+            if let Ok(account) = crate::domain::account::normalize_email(&email) {
+                state.limits.reset_per_email.check(&account)?;
+            }
+            password_reset::request(&state, &email).await?;
+            leptos_axum::redirect("/forgot-password?sent=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Whether a reset link can still be used (for its page).
+#[server(endpoint = "account/reset-link")]
+pub async fn get_reset_link(token: String) -> Result<crate::dto::ResetLink, AppError> {
+    use crate::server::{context, services::password_reset};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            state.limits.token_pages.check(&context::client_key())?;
+            password_reset::check(&state, &token).await
+        }
+        .await,
+    )
+}
+
+/// Sets a new password from a reset link, ends every session of the user and signs this browser
+/// in. The link's page sends no Referer (it holds the token), so a failed form post is sent back
+/// to the page explicitly rather than by Leptos' Referer redirect.
+#[server(endpoint = "account/reset-password")]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
+    use crate::server::{context, services::password_reset};
+    let result = async {
+        let state = context::app_state()?;
+        state.limits.token_pages.check(&context::client_key())?;
+        let user_id = password_reset::reset(&state, &token, &new_password).await?;
+        context::start_session(user_id).await?;
+        leptos_axum::redirect("/account?password=reset");
+        Ok(())
+    }
+    .await;
+    if let Err(error) = &result {
+        context::redirect_form_error::<ResetPassword>(&format!("/reset-password/{token}"), error);
+    }
+    context::respond(result)
+}

@@ -47,3 +47,28 @@ impl Viewer {
         format!("{} {}", self.first_name, self.last_name)
     }
 }
+
+/// What a password-reset link is good for, as its page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResetLink {
+    Valid,
+    Used,
+    Expired,
+    Unknown,
+}
+
+impl ResetLink {
+    /// Why the link cannot be used (empty for a valid one).
+    pub fn problem(self) -> &'static str {
+        match self {
+            Self::Valid => "",
+            Self::Used => {
+                "This link was already used. Ask for a new one if you still need to reset your password."
+            }
+            Self::Expired => "This link has expired: links work for one hour. Ask for a new one.",
+            Self::Unknown => {
+                "This link is not valid. Check that you opened the whole link from the email, or ask for a new one."
+            }
+        }
+    }
+}

@@ -36,6 +36,8 @@ pub struct AppState {
     pub webhook_batch: Arc<crate::server::services::webhook_batch::WebhookBatcher>,
     /// Sessions read recently, shared with the session store (see [`db::session_cache`]).
     pub sessions: Arc<db::session_cache::SessionCache>,
+    /// Tells this instance's mail sender that mail was queued (see services::outbox).
+    pub mail_wake: Arc<crate::server::services::outbox::Wake>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -178,6 +180,24 @@ fn is_form_post() -> bool {
 pub fn redirect_form_post(path: &str) {
     if is_form_post() {
         leptos_axum::redirect(path);
+    }
+}
+
+/// After a plain form post that failed, sends the browser to `path` with the error encoded as
+/// Leptos encodes it (`__path`, `__err`), for forms whose page sends no Referer to return to.
+pub fn redirect_form_error<S: server_fn::ServerFn>(path: &str, error: &AppError) {
+    use leptos::server_fn::error::ServerFnUrlError;
+    if !is_form_post() {
+        return;
+    }
+    if let Ok(url) =
+        ServerFnUrlError::new(S::PATH, error.clone()).to_url(&format!("http://site{path}"))
+    {
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        leptos_axum::redirect(&target);
     }
 }
 

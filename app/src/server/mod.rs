@@ -6,6 +6,7 @@ pub mod auth;
 pub mod context;
 pub mod db;
 pub mod error;
+pub mod mail;
 pub mod password;
 pub mod ports;
 pub mod rate_limit;

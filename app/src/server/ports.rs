@@ -95,3 +95,36 @@ pub trait PaymentGateway: Send + Sync {
     /// The invoice a PaymentIntent paid, if any (for refunds that name only the PaymentIntent).
     fn payment_intent_invoice(&self, intent_id: &str) -> GatewayFuture<'_, Option<String>>;
 }
+
+/// A queued mail, handed to the transport by the outbox sender.
+#[derive(Debug, Clone, Copy)]
+pub struct OutgoingMail<'a> {
+    /// The outbox row: the message id is derived from it, so a retried send keeps one identity.
+    pub id: i64,
+    pub to: &'a str,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+}
+
+/// Why a mail did not leave. The message is the server's answer (or the network error), kept on
+/// the outbox row for the admin; it never holds the mail's body.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailError {
+    /// Worth trying again later: a 4xx answer, a refused or dropped connection, a timeout.
+    #[error("{0}")]
+    Transient(String),
+    /// Trying again cannot help: a 5xx answer, or an address the message cannot carry.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+pub type MailFuture<'a> = Pin<Box<dyn Future<Output = Result<(), MailError>> + Send + 'a>>;
+
+/// Where mail goes: SMTP, or `.eml` files when no server is configured.
+pub trait Mailer: Send + Sync {
+    fn send<'a>(&'a self, mail: OutgoingMail<'a>) -> MailFuture<'a>;
+    /// For logs and the CLI, without credentials (e.g. `SMTP mail.example.com:587`).
+    fn describe(&self) -> String;
+}

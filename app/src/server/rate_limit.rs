@@ -83,6 +83,11 @@ pub struct RateLimits {
     pub code_per_user: RateLimiter,
     /// Discount-code checks and applications per client address.
     pub code_per_ip: RateLimiter,
+    /// "Forgot password" requests per address, and per email (so nobody floods one inbox).
+    pub reset_per_ip: RateLimiter,
+    pub reset_per_email: RateLimiter,
+    /// Reset-link pages and their form, per address (tokens are unguessable; this stops scanning).
+    pub token_pages: RateLimiter,
 }
 
 impl RateLimits {
@@ -95,6 +100,9 @@ impl RateLimits {
             signup: RateLimiter::unlimited(),
             code_per_user: RateLimiter::unlimited(),
             code_per_ip: RateLimiter::unlimited(),
+            reset_per_ip: RateLimiter::unlimited(),
+            reset_per_email: RateLimiter::unlimited(),
+            token_pages: RateLimiter::unlimited(),
         }
     }
 
@@ -106,6 +114,9 @@ impl RateLimits {
             &self.signup,
             &self.code_per_user,
             &self.code_per_ip,
+            &self.reset_per_ip,
+            &self.reset_per_email,
+            &self.token_pages,
         ] {
             limiter.forget_idle();
         }
@@ -121,6 +132,9 @@ impl Default for RateLimits {
             signup: RateLimiter::new(20, minutes(60)),
             code_per_user: RateLimiter::new(15, minutes(15)),
             code_per_ip: RateLimiter::new(40, minutes(15)),
+            reset_per_ip: RateLimiter::new(10, minutes(15)),
+            reset_per_email: RateLimiter::new(3, minutes(15)),
+            token_pages: RateLimiter::new(30, minutes(15)),
         }
     }
 }

@@ -80,6 +80,8 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=pages::auth::SignupPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/reset-password/:token") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=pages::admin::AdminHomePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders") view=pages::admin_orders::AdminOrdersPage ssr=SsrMode::Async />

@@ -13,6 +13,10 @@
 use super::{DbConn, Pool};
 use chrono::{DateTime, Utc};
 
+/// The rows a sender may claim at `$1`.
+const DUE: &str =
+    "((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until < $1))";
+
 /// A mail to queue: rendered text and HTML, addressed, with the cause that makes it unique.
 #[derive(Debug, Clone)]
 pub struct NewEmail {
@@ -59,6 +63,14 @@ pub async fn enqueue(
     Ok(done.rows_affected() == 1)
 }
 
+/// Mails due at `now` (queued and due, or sending with a lapsed lease).
+pub async fn count_due(pool: &Pool, now: DateTime<Utc>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM emails WHERE {DUE}"))
+        .bind(now)
+        .fetch_one(pool)
+        .await
+}
+
 /// Claims up to `limit` due mails (queued and due, or sending with an expired lease) until
 /// `lease_until`, counting the attempt. Oldest first.
 pub async fn claim_due(
@@ -67,7 +79,6 @@ pub async fn claim_due(
     lease_until: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<EmailRow>> {
-    const DUE: &str = "((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until < $1))";
     sqlx::query_as(&format!(
         "UPDATE emails SET status = 'sending', lease_until = $2, attempts = attempts + 1
          WHERE id IN (SELECT id FROM emails WHERE {DUE} ORDER BY id LIMIT $3) AND {DUE}

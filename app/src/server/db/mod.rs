@@ -9,6 +9,7 @@ pub mod emails;
 pub mod events;
 pub mod orders;
 pub mod partners;
+pub mod password_resets;
 pub mod payments;
 pub mod readers;
 pub mod reversals;

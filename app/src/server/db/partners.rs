@@ -180,7 +180,7 @@ pub async fn find_code_by_id(conn: &mut DbConn, id: i64) -> sqlx::Result<Option<
 
 /// Moves a partner from one of `from` to `to`; false if it was in another state (nothing changes).
 pub async fn set_status(
-    pool: &Pool,
+    conn: &mut DbConn,
     id: i64,
     from: &[&str],
     to: &str,
@@ -195,7 +195,7 @@ pub async fn set_status(
     .bind(now)
     .bind(from.first().copied().unwrap_or(""))
     .bind(from.get(1).or(from.first()).copied().unwrap_or(""))
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -169,7 +169,7 @@ pub async fn find_signed_in_by_email(
 }
 
 pub async fn set_password_hash(
-    pool: &Pool,
+    conn: &mut DbConn,
     id: i64,
     password_hash: &str,
     now: DateTime<Utc>,
@@ -178,7 +178,7 @@ pub async fn set_password_hash(
         .bind(id)
         .bind(password_hash)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }

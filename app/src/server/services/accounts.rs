@@ -101,7 +101,9 @@ pub async fn change_password(
         return Err(AppError::Invalid(errors.into_vec()));
     }
     let hash = password::hash(new.to_owned()).await?;
-    users::set_password_hash(&state.db, user.id, &hash, chrono::Utc::now()).await?;
+    let mut conn = state.db.acquire().await?;
+    users::set_password_hash(&mut conn, user.id, &hash, chrono::Utc::now()).await?;
+    drop(conn);
     let ended = sessions::delete_for_user(&state.db, &state.sessions, user.id).await?;
     tracing::info!(
         user_id = user.id,

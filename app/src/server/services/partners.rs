@@ -12,7 +12,7 @@ use crate::dto::partners::{
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::commissions::{self as commission_rows, CommissionFilter};
 use crate::server::db::partners::{self as partner_rows, PartnerFilter};
-use crate::server::services::{accounts, commissions, settings};
+use crate::server::services::{accounts, commissions, notices, settings};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rand::Rng;
 use std::sync::Arc;
@@ -77,7 +77,9 @@ pub async fn register(state: &AppState, form: &Registration) -> Result<i64, AppE
             ));
         }
     }
+    notices::partner_application(&mut tx, &state.settings, partner_id, &new, now).await?;
     tx.commit().await?;
+    state.mail_wake.queued();
     tracing::info!(partner_id, user_id, "partner registered");
     Ok(user_id)
 }
@@ -395,7 +397,9 @@ pub async fn change_status(
     if row.status == to {
         return Ok(());
     }
-    if !partner_rows::set_status(&state.db, partner_id, from, to, Utc::now()).await? {
+    let now = Utc::now();
+    let mut tx = state.db.begin().await?;
+    if !partner_rows::set_status(&mut tx, partner_id, from, to, now).await? {
         return Err(AppError::field(
             "action",
             format!(
@@ -406,6 +410,9 @@ pub async fn change_status(
             ),
         ));
     }
+    notices::partner_status(&mut tx, &state.settings, &row, to, now).await?;
+    tx.commit().await?;
+    state.mail_wake.queued();
     tracing::info!(partner_id, to, "partner status changed");
     Ok(())
 }

@@ -178,3 +178,24 @@ pub fn TextAreaField(
         </FieldFrame>
     }
 }
+
+/// A form's main button: says `busy` and cannot be pressed twice while the post is on its way.
+/// `full` stretches it across the form (the narrow account forms).
+#[component]
+pub fn SubmitButton(
+    pending: Signal<bool>,
+    label: &'static str,
+    busy: &'static str,
+    #[prop(optional)] full: bool,
+) -> impl IntoView {
+    let class = if full {
+        "w-full rounded-md bg-rose-700 px-4 py-2.5 font-medium text-white hover:bg-rose-800 disabled:opacity-60"
+    } else {
+        "rounded-md bg-rose-700 px-4 py-2.5 font-medium text-white hover:bg-rose-800 disabled:opacity-60"
+    };
+    view! {
+        <button type="submit" class=class disabled=move || pending.get()>
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
+}

@@ -3,7 +3,7 @@
 use crate::api::account::ChangePassword;
 use crate::dto::AppError;
 use crate::ui::ViewerResource;
-use crate::ui::components::form::{Field, field_error, form_error};
+use crate::ui::components::form::{Field, SubmitButton, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,15 +48,18 @@ pub fn AccountPage() -> impl IntoView {
 fn PasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let general = form_error(action, false);
-    let changed =
-        use_query_map().with_untracked(|q| q.get("password").as_deref() == Some("changed"));
+    let changed = use_query_map().with_untracked(|q| q.get("password"));
     view! {
         <section aria-labelledby="password-heading" class="rounded-lg border border-stone-200 bg-white p-6 shadow-sm">
             <h2 id="password-heading" class="font-medium">"Change your password"</h2>
             <p class="mt-1 text-sm text-stone-600">"Changing it signs you out on every other device."</p>
-            {changed.then(|| view! {
-                <p role="status" class="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800">
-                    "Your password was changed. Every other device has been signed out."
+            {changed.map(|how| view! {
+                <p role="status" data-testid="password-changed" class="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800">
+                    {if how == "reset" {
+                        "Your new password is set and you are logged in. Every other device has been signed out."
+                    } else {
+                        "Your password was changed. Every other device has been signed out."
+                    }}
                 </p>
             })}
             <ActionForm action=action attr:class="mt-4 max-w-md space-y-4" attr:novalidate=true>
@@ -66,10 +69,7 @@ fn PasswordForm() -> impl IntoView {
                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" required=true
                     hint="At least 10 characters. A short sentence is easy to remember."
                     error=field_error(action, "new_password") />
-                <button type="submit" class="rounded-md bg-rose-700 px-4 py-2.5 font-medium text-white hover:bg-rose-800 disabled:opacity-60"
-                    disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Changing…" } else { "Change password" }}
-                </button>
+                <SubmitButton pending=action.pending().into() label="Change password" busy="Changing…" />
             </ActionForm>
         </section>
     }

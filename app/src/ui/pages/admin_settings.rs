@@ -2,7 +2,7 @@
 
 use crate::api::settings::{UpdateProgramSettings, get_program_settings};
 use crate::dto::partners::ProgramSettings;
-use crate::ui::components::form::{Field, field_error, form_error};
+use crate::ui::components::form::{Field, SubmitButton, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -57,10 +57,7 @@ fn SettingsForm(s: ProgramSettings, action: ServerAction<UpdateProgramSettings>)
                 <Field label="Discount for a new customer's first order" name="discount" value=s.discount_amount.clone() required=true
                     hint="An amount like 5 or 7.50. A charge never drops below 0.50. Orders already at checkout keep their discount."
                     error=field_error(action, "discount") />
-                <button type="submit" class="rounded-md bg-rose-700 px-4 py-2.5 font-medium text-white hover:bg-rose-800 disabled:opacity-60"
-                    disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Saving…" } else { "Save settings" }}
-                </button>
+                <SubmitButton pending=action.pending().into() label="Save settings" busy="Saving…" />
             </ActionForm>
         </section>
     }

@@ -5,7 +5,7 @@ use crate::api::partners::get_partner_dashboard;
 use crate::api::settings::get_program_terms;
 use crate::dto::AppError;
 use crate::dto::partners::{CommissionLine, MonthBar, PartnerDashboard};
-use crate::ui::components::form::{Field, SelectField, field_error, form_error};
+use crate::ui::components::form::{Field, SelectField, SubmitButton, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
 use crate::ui::islands::copy::CopyButtons;
@@ -65,10 +65,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <Field label="Phone (optional)" name="phone" kind="tel" autocomplete="tel" error=field_error(action, "phone") />
                 <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
                     hint="At least 10 characters." error=field_error(action, "password") />
-                <button type="submit" class="w-full rounded-md bg-rose-700 px-4 py-2.5 font-medium text-white hover:bg-rose-800 disabled:opacity-60"
-                    disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating your partner account…" } else { "Join as a partner" }}
-                </button>
+                <SubmitButton pending=action.pending().into() label="Join as a partner" busy="Creating your partner account…" full=true />
                 <p class="text-center text-sm text-stone-600">"Already a partner? "<a class="font-medium text-rose-700 underline" href="/login?next=/partner/dashboard">"Log in"</a></p>
             </ActionForm>
         </section>

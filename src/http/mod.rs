@@ -3,6 +3,7 @@
 //! Layers, outermost first: request id → trace → panic catcher → body limit → compression →
 //! security headers → same-origin check → client address → session and signed-in user (axum-login).
 
+pub mod email_preview;
 pub mod middleware;
 pub mod stripe_webhook;
 
@@ -114,6 +115,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/stripe/webhook",
             axum::routing::post(stripe_webhook::receive),
+        )
+        .route(
+            "/admin/emails/preview/{kind}/html",
+            get(email_preview::html),
         )
         .nest_service(
             "/pkg",

@@ -6,9 +6,19 @@ use std::process::{Command, Stdio};
 
 fn futureflower(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
+    futureflower_in(dir.path(), db, args, stdin)
+}
+
+/// Runs the binary in `dir` (where its default `data/mail` is).
+fn futureflower_in(
+    dir: &std::path::Path,
+    db: &TestDb,
+    args: &[&str],
+    stdin: &str,
+) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_futureflower"))
         .args(args)
-        .current_dir(dir.path())
+        .current_dir(dir)
         .env("DATABASE_URL", &db.url)
         .env("RUST_LOG", "error")
         .stdin(Stdio::piped())
@@ -156,4 +166,64 @@ async fn dev_next_invoice_adds_one_paid_delivery_to_a_subscription() {
     assert_eq!(app.paid_count(order).await, 2);
     let dates = app.delivery_dates(order).await;
     assert_eq!((dates[1] - dates[0]).num_days(), 14);
+}
+
+#[tokio::test]
+async fn jobs_send_emails_writes_due_mail_as_eml_files_and_reports_what_failed() {
+    use app::server::db::emails::{self, NewEmail};
+    let app = TestApp::spawn_without_mail_sender().await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    for (key, to) in [
+        ("a", "ann@example.com"),
+        ("b", "bob@example.com"),
+        ("c", "not an address"),
+    ] {
+        let mail = NewEmail {
+            dedupe_key: key.to_owned(),
+            recipient: to.to_owned(),
+            kind: "order_confirmation".to_owned(),
+            subject: format!("Order {key}"),
+            body_text: "Thank you.".to_owned(),
+            body_html: "<p>Thank you.</p>".to_owned(),
+        };
+        emails::enqueue(&mut conn, &mail, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    let dir = tempfile::tempdir().unwrap();
+    let out = futureflower_in(dir.path(), &app.db, &["jobs", "send-emails"], "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("3 mail(s) due; sending to .eml files in data/mail"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 sent, 0 queued again for a retry, 1 failed"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("3/3 handled"), "a progress line: {stderr}");
+    assert!(!out.status.success(), "a failed mail makes the job fail");
+    assert!(stderr.contains("1 mail(s) failed for good; see /admin/emails"));
+    let files: Vec<String> = std::fs::read_dir(dir.path().join("data/mail"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for who in ["ann", "bob"] {
+        let part = format!("-order_confirmation-{who}@example.com-");
+        assert!(files.iter().any(|f| f.contains(&part)), "{files:?}");
+    }
+
+    // Run again: nothing is due, nothing is sent twice.
+    let again = futureflower_in(dir.path(), &app.db, &["jobs", "send-emails"], "");
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 mail(s) due"));
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("data/mail"))
+            .unwrap()
+            .count(),
+        2
+    );
 }

@@ -11,6 +11,7 @@ mod fake_stripe;
 mod helpers;
 mod mail;
 mod money;
+mod notices;
 mod orders;
 mod outbox;
 mod pages;

@@ -93,3 +93,57 @@ pub async fn admin_cancel_subscription(order_id: i64) -> Result<String, AppError
         .await,
     )
 }
+
+/// The outbox: mails by status and kind, newest first.
+#[server(endpoint = "admin/emails")]
+pub async fn list_emails(
+    status: Option<String>,
+    kind: Option<String>,
+    page: Option<i64>,
+) -> Result<crate::dto::admin::AdminEmails, AppError> {
+    use crate::server::{context, services::outbox_admin};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            outbox_admin::list(
+                &state,
+                status.as_deref(),
+                kind.as_deref(),
+                page.unwrap_or(1),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// "Send again" for a failed mail: a new copy is queued, the failed one kept.
+#[server(endpoint = "admin/emails/resend")]
+pub async fn resend_email(email_id: i64, #[server(default)] back: String) -> Result<(), AppError> {
+    use crate::server::{context, services::outbox_admin};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            outbox_admin::send_again(&state, email_id).await?;
+            leptos_axum::redirect(&context::safe_next(Some(&back), "/admin/emails"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A template with sample data (the HTML part is served by `/admin/emails/preview/<kind>/html`).
+#[server(endpoint = "admin/emails/preview")]
+pub async fn preview_email(kind: String) -> Result<crate::dto::admin::EmailPreview, AppError> {
+    use crate::server::{context, services::outbox_admin};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            context::require_admin()?;
+            Ok(outbox_admin::preview(&state, &kind)?.0)
+        }
+        .await,
+    )
+}

@@ -60,6 +60,22 @@ pub async fn get_partner_dashboard(
     )
 }
 
+/// The signed-in partner turns commission mails (approved, rejected) on or off.
+#[server(endpoint = "partners/commission-emails")]
+pub async fn set_commission_emails(on: bool) -> Result<(), AppError> {
+    use crate::server::{context, services::partners};
+    context::respond(
+        async {
+            let state = context::app_state()?;
+            let user = context::require_user()?;
+            partners::set_commission_emails(&state, &user, on).await?;
+            leptos_axum::redirect("/partner/dashboard#emails");
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// Checks a code for the signed-in customer: exists and active, partner active, no paid order yet,
 /// not their own. Each failure is a `code` field error with its own message.
 #[server(endpoint = "partners/check-code")]

@@ -12,6 +12,8 @@ pub struct AdminOverview {
     pub admins: i64,
     /// Payments whose amount or currency differs from what we asked, waiting for a decision.
     pub payments_to_review: i64,
+    /// Mails that failed for good (the outbox page can send them again).
+    pub emails_failed: i64,
     pub signups_last_7_days: i64,
     pub recent_users: Vec<UserRow>,
 }
@@ -52,4 +54,45 @@ pub struct AdminOrderDetail {
     pub test_mode: bool,
     /// Commissions already paid on this order's refunded or disputed payments: to recover.
     pub to_recover: Vec<crate::dto::partners::CommissionLine>,
+}
+
+/// One mail in the admin outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminEmailRow {
+    pub id: i64,
+    pub recipient: String,
+    pub kind_label: String,
+    pub subject: String,
+    pub status: String,
+    pub status_label: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created: String,
+    /// When it left, or when the next attempt is due (queued), or "" (failed).
+    pub when: String,
+    /// "Send again" was used: the copy's id.
+    pub resent_as: Option<i64>,
+}
+
+/// The admin outbox page: a page of mails, the filters applied and the choices for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminEmails {
+    pub mails: crate::dto::Paged<AdminEmailRow>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    /// (kind, label) for the filter.
+    pub kinds: Vec<(String, String)>,
+    pub failed: i64,
+    pub waiting: i64,
+}
+
+/// One template rendered with sample data, for the admin preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailPreview {
+    pub kind: String,
+    pub label: String,
+    pub subject: String,
+    pub text: String,
+    /// (kind, label) of every template, for the list beside the preview.
+    pub kinds: Vec<(String, String)>,
 }

@@ -23,6 +23,15 @@ pub struct Paged<T> {
     pub total: i64,
 }
 
+impl<T> Paged<T> {
+    /// The page to show and how many there are, for `total` rows at `per_page`: a page past the
+    /// end shows the last one, and an empty list has one (empty) page.
+    pub fn window(total: i64, per_page: i64, requested: i64) -> (i64, i64) {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        (requested.clamp(1, pages), pages)
+    }
+}
+
 /// What a user may do. A user is exactly one of these for navigation purposes (admins outrank
 /// partners, partners outrank customers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

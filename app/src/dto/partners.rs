@@ -54,6 +54,8 @@ pub struct PartnerDashboard {
     pub months: Vec<MonthBar>,
     pub commissions: Paged<CommissionLine>,
     pub status_filter: Option<String>,
+    /// Mails when commissions are approved or rejected (the partner can turn them off).
+    pub email_commissions: bool,
 }
 
 /// A valid code, as the customer sees it confirmed.

@@ -95,6 +95,8 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/admin/partners/:id") view=pages::admin_partners::AdminPartnerPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/commissions") view=pages::admin_partners::AdminCommissionsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=pages::admin_settings::AdminSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/emails") view=pages::admin_emails::AdminEmailsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/emails/preview/:kind") view=pages::admin_emails::EmailPreviewPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <components::layout::Footer />

@@ -206,58 +206,71 @@ pub async fn page(
 
 /// `pending` → `approved` for one commission, or for every pending one matching `filter` when
 /// `id` is `None`. Returns how many changed (a second click changes nothing).
+/// One commission with its partner's and payment's details.
+pub async fn find(conn: &mut DbConn, id: i64) -> sqlx::Result<Option<CommissionRow>> {
+    sqlx::query_as(&format!("{COMMISSION_SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A commission [`approve`] changed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Approved {
+    pub id: i64,
+    pub partner_id: i64,
+    pub amount_cents: i64,
+}
+
+/// `pending` → `approved` for one commission or every pending one matching `filter`, on the
+/// caller's transaction (the partners' mails go in the same one). Returns what changed.
 pub async fn approve(
-    pool: &Pool,
+    conn: &mut DbConn,
     id: Option<i64>,
     filter: &CommissionFilter,
     now: DateTime<Utc>,
-) -> sqlx::Result<u64> {
-    let mut tx = pool.begin().await?;
-    let changed: Vec<i64> = sqlx::query_scalar(
+) -> sqlx::Result<Vec<Approved>> {
+    let changed: Vec<Approved> = sqlx::query_as(
         "UPDATE commissions SET status = 'approved', updated_at = $3
          WHERE status = 'pending' AND ($1 IS NULL OR id = $1) AND ($2 IS NULL OR partner_id = $2)
-         RETURNING partner_id",
+         RETURNING id, partner_id, amount_cents",
     )
     .bind(id)
     .bind(filter.partner_id)
     .bind(now)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await?;
     // Exactly the partners whose numbers changed, in the same transaction as the change.
-    let mut partners = changed.clone();
+    let mut partners: Vec<i64> = changed.iter().map(|c| c.partner_id).collect();
     partners.sort_unstable();
     partners.dedup();
     for partner in partners {
-        super::partners::bump_stats(&mut tx, partner, id.unwrap_or(0)).await?;
+        super::partners::bump_stats(conn, partner, id.unwrap_or(0)).await?;
     }
-    tx.commit().await?;
-    Ok(changed.len() as u64)
+    Ok(changed)
 }
 
-/// `pending` → `rejected` with the admin's reason.
-pub async fn reject(pool: &Pool, id: i64, note: &str, now: DateTime<Utc>) -> sqlx::Result<bool> {
-    let mut tx = pool.begin().await?;
+/// `pending` → `rejected` with the admin's reason, on the caller's transaction. Returns the
+/// commission's partner, or `None` when it was not pending.
+pub async fn reject(
+    conn: &mut DbConn,
+    id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
     let partner: Option<i64> = sqlx::query_scalar(
-        "SELECT partner_id FROM commissions WHERE id = $1 AND status = 'pending'",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(partner) = partner else {
-        return Ok(false);
-    };
-    let done = sqlx::query(
         "UPDATE commissions SET status = 'rejected', note = $2, updated_at = $3
-         WHERE id = $1 AND status = 'pending'",
+         WHERE id = $1 AND status = 'pending' RETURNING partner_id",
     )
     .bind(id)
     .bind(note)
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
-    super::partners::bump_stats(&mut tx, partner, id).await?;
-    tx.commit().await?;
-    Ok(done.rows_affected() == 1)
+    if let Some(partner) = partner {
+        super::partners::bump_stats(conn, partner, id).await?;
+    }
+    Ok(partner)
 }
 
 /// Rejects the payment's referral commission while it is not yet paid (`pending` or `approved`):
@@ -267,10 +280,10 @@ pub async fn reject_unpaid_for_payment(
     payment_id: i64,
     note: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as(
         "UPDATE commissions SET status = 'rejected', note = $2, updated_at = $3
-         WHERE payment_id = $1 AND status IN ('pending', 'approved') RETURNING partner_id",
+         WHERE payment_id = $1 AND status IN ('pending', 'approved') RETURNING id, partner_id",
     )
     .bind(payment_id)
     .bind(note)

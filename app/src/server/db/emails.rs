@@ -152,3 +152,88 @@ async fn finish(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The admin outbox's filters; `None` is "any".
+#[derive(Debug, Clone, Default)]
+pub struct EmailFilter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// A mail as the admin outbox lists it (no bodies).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedEmail {
+    pub id: i64,
+    pub recipient: String,
+    pub kind: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// The copy queued by "send again", if there is one.
+    pub resent_as: Option<i64>,
+}
+
+const FILTERED: &str = "($1 IS NULL OR e.status = $1) AND ($2 IS NULL OR e.kind = $2)";
+
+pub async fn count(pool: &Pool, filter: &EmailFilter) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM emails e WHERE {FILTERED}"))
+        .bind(filter.status.as_deref())
+        .bind(filter.kind.as_deref())
+        .fetch_one(pool)
+        .await
+}
+
+/// Newest first.
+pub async fn page(
+    pool: &Pool,
+    filter: &EmailFilter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ListedEmail>> {
+    sqlx::query_as(&format!(
+        "SELECT e.id, e.recipient, e.kind, e.subject, e.status, e.attempts, e.last_error,
+                e.next_attempt_at, e.sent_at, e.created_at, r.id AS resent_as
+         FROM emails e LEFT JOIN emails r ON r.dedupe_key = 'resend:' || e.id
+         WHERE {FILTERED} ORDER BY e.id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(filter.status.as_deref())
+    .bind(filter.kind.as_deref())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await
+}
+
+/// Queues a fresh copy of failed mail `id` (the failed row stays as it was). Returns the copy's
+/// id; `None` when `id` is not a failed mail. A second "send again" of the same mail returns the
+/// first copy (its dedupe key is `resend:<id>`).
+pub async fn resend(pool: &Pool, id: i64, now: DateTime<Utc>) -> sqlx::Result<Option<i64>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO emails (dedupe_key, recipient, kind, subject, body_text, body_html, next_attempt_at, created_at)
+         SELECT 'resend:' || id, recipient, kind, subject, body_text, body_html, $2, $2
+         FROM emails WHERE id = $1 AND status = 'failed'
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let copy = sqlx::query_scalar("SELECT id FROM emails WHERE dedupe_key = 'resend:' || $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(copy)
+}
+
+/// How many mails are in each status (the admin home and the outbox's filter).
+pub async fn count_by_status(pool: &Pool) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT status, COUNT(*) FROM emails GROUP BY status")
+        .fetch_all(pool)
+        .await
+}

@@ -75,9 +75,12 @@ pub async fn list_for_user(pool: &Pool, user_id: i64) -> sqlx::Result<Vec<EventR
     .await
 }
 
-pub async fn list_for_order(pool: &Pool, order_id: i64) -> sqlx::Result<Vec<EventRow>> {
+pub async fn list_for_order<'e>(
+    db: impl sqlx::Executor<'e, Database = super::Db>,
+    order_id: i64,
+) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as("SELECT id, order_id, delivery_date, status FROM events WHERE order_id = $1 ORDER BY delivery_date, id")
         .bind(order_id)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await
 }

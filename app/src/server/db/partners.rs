@@ -24,6 +24,8 @@ pub struct PartnerRow {
     /// The program settings at the time of the query.
     pub program_rate_bps: i64,
     pub program_discount_cents: i64,
+    /// The partner wants commission-review mails (the non-essential ones).
+    pub email_commissions: bool,
 }
 
 impl PartnerRow {
@@ -42,7 +44,8 @@ impl PartnerRow {
 const PARTNER_SELECT: &str = "SELECT p.id, p.user_id, p.partner_type, p.status, p.business_name, p.phone, p.created_at,
         u.first_name, u.last_name, u.email, c.id AS code_id, c.code, c.is_active AS code_active,
         p.referral_rate_bps AS rate_override_bps, p.discount_cents AS discount_override_cents,
-        s.referral_rate_bps AS program_rate_bps, s.discount_cents AS program_discount_cents
+        s.referral_rate_bps AS program_rate_bps, s.discount_cents AS program_discount_cents,
+        p.email_commissions
      FROM partners p JOIN users u ON u.id = p.user_id LEFT JOIN discount_codes c ON c.partner_id = p.id
      JOIN program_settings s ON s.id = 1";
 
@@ -86,11 +89,24 @@ pub async fn insert_code(
     .await
 }
 
-pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<PartnerRow>> {
+pub async fn find(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    id: i64,
+) -> sqlx::Result<Option<PartnerRow>> {
     sqlx::query_as(&format!("{PARTNER_SELECT} WHERE p.id = $1"))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
+}
+
+/// Turns the partner's commission-review mails on or off.
+pub async fn set_email_commissions(pool: &Pool, id: i64, on: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE partners SET email_commissions = $2 WHERE id = $1")
+        .bind(id)
+        .bind(on)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 pub async fn find_by_user(

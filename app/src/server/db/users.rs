@@ -113,12 +113,16 @@ pub async fn exists_any(pool: &Pool) -> sqlx::Result<bool> {
     Ok(n > 0)
 }
 
-pub async fn find(pool: &Pool, id: i64) -> sqlx::Result<Option<UserRow>> {
+/// On the pool or inside a transaction (a notice queued with the change reads its reader here).
+pub async fn find<'e>(
+    db: impl sqlx::Executor<'e, Database = super::Db>,
+    id: i64,
+) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
         "SELECT id, email, first_name, last_name, is_admin, created_at FROM users WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 

@@ -42,6 +42,14 @@ pub async fn overview(state: &AppState) -> Result<AdminOverview, AppError> {
         customers: users::count(pool, false).await?,
         admins: users::count(pool, true).await?,
         payments_to_review: payments::count_needing_review(pool).await?,
+        emails_failed: crate::server::db::emails::count(
+            pool,
+            &crate::server::db::emails::EmailFilter {
+                status: Some("failed".to_owned()),
+                kind: None,
+            },
+        )
+        .await?,
         signups_last_7_days: users::count_created_since(pool, week_ago).await?,
         recent_users,
     })
@@ -66,8 +74,7 @@ pub async fn orders(
 ) -> Result<AdminOrderPage, AppError> {
     let status = status.filter(|s| STATUSES.contains(s));
     let total = order_rows::count(&state.db, status).await?;
-    let pages = ((total + ORDERS_PER_PAGE - 1) / ORDERS_PER_PAGE).max(1);
-    let page = page.clamp(1, pages);
+    let (page, pages) = crate::dto::Paged::<()>::window(total, ORDERS_PER_PAGE, page);
     let rows = order_rows::page(
         &state.db,
         status,

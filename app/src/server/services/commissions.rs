@@ -12,9 +12,10 @@ use crate::domain::rate::Rate;
 use crate::dto::AppError;
 use crate::dto::Paged;
 use crate::dto::partners::CommissionLine;
-use crate::server::context::AppState;
+use crate::server::context::{AppState, Settings};
 use crate::server::db::commissions::{self as rows, CommissionFilter};
 use crate::server::db::{DbConn, orders, partners, payments};
+use crate::server::services::notices;
 use crate::server::services::partners::{PER_PAGE, commission_line};
 use chrono::{DateTime, Utc};
 
@@ -127,15 +128,17 @@ pub async fn on_payment_succeeded(
 /// Returns whether a commission was rejected.
 pub async fn reject_for_reversal(
     conn: &mut DbConn,
+    settings: &Settings,
     payment_id: i64,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let partner = rows::reject_unpaid_for_payment(conn, payment_id, reason, now).await?;
-    if let Some(partner) = partner {
+    let rejected = rows::reject_unpaid_for_payment(conn, payment_id, reason, now).await?;
+    if let Some((commission, partner)) = rejected {
         partners::bump_stats(conn, partner, payment_id).await?;
+        notices::commission_rejected(conn, settings, commission, now).await?;
     }
-    Ok(partner.is_some())
+    Ok(rejected.is_some())
 }
 
 /// One page of commissions matching `filter`.
@@ -151,8 +154,7 @@ pub async fn page(
         Some(total) => total,
         None => rows::count(&mut *conn, filter).await?,
     };
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page = page.clamp(1, pages);
+    let (page, pages) = crate::dto::Paged::<()>::window(total, PER_PAGE, page);
     let found = rows::page(&mut *conn, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     Ok(Paged {
         rows: found
@@ -190,6 +192,8 @@ pub async fn admin_list(
     .await
 }
 
+/// Approves one commission, or every pending one (of a partner); each partner whose commissions
+/// were approved gets one mail for the lot, if they want commission mails.
 pub async fn approve(
     state: &AppState,
     commission_id: Option<i64>,
@@ -199,9 +203,28 @@ pub async fn approve(
         partner_id,
         status: None,
     };
-    let changed = rows::approve(&state.db, commission_id, &filter, Utc::now()).await?;
-    tracing::info!(?commission_id, ?partner_id, changed, "commissions approved");
-    Ok(changed)
+    let now = Utc::now();
+    let mut tx = state.db.begin().await?;
+    let changed = rows::approve(&mut tx, commission_id, &filter, now).await?;
+    let mut by_partner: std::collections::BTreeMap<i64, Vec<&rows::Approved>> = Default::default();
+    for commission in &changed {
+        by_partner
+            .entry(commission.partner_id)
+            .or_default()
+            .push(commission);
+    }
+    for (partner, approved) in by_partner {
+        notices::commissions_approved(&mut tx, &state.settings, partner, &approved, now).await?;
+    }
+    tx.commit().await?;
+    state.mail_wake.queued();
+    tracing::info!(
+        ?commission_id,
+        ?partner_id,
+        changed = changed.len(),
+        "commissions approved"
+    );
+    Ok(changed.len() as u64)
 }
 
 pub async fn reject(state: &AppState, commission_id: i64, reason: &str) -> Result<(), AppError> {
@@ -218,11 +241,19 @@ pub async fn reject(state: &AppState, commission_id: i64, reason: &str) -> Resul
             "Keep the reason under 500 characters.",
         ));
     }
-    if !rows::reject(&state.db, commission_id, reason, Utc::now()).await? {
+    let now = Utc::now();
+    let mut tx = state.db.begin().await?;
+    if rows::reject(&mut tx, commission_id, reason, now)
+        .await?
+        .is_none()
+    {
         return Err(AppError::field(
             "reason",
             "Only a pending commission can be rejected; this one was already reviewed.",
         ));
     }
+    notices::commission_rejected(&mut tx, &state.settings, commission_id, now).await?;
+    tx.commit().await?;
+    state.mail_wake.queued();
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod maintenance;
 pub mod notices;
 pub mod orders;
 pub mod outbox;
+pub mod outbox_admin;
 pub mod partners;
 pub mod password_reset;
 pub mod reviews;

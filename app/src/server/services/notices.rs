@@ -8,10 +8,11 @@
 //! `commissions-approved:<partner>:<first id>-<last id>:<count>`, `commission-rejected:<commission>`,
 //! `password-reset:<user>:<token id>`.
 
+use crate::domain::money::Cents;
 use crate::domain::partner::NewPartner;
 use crate::server::context::Settings;
-use crate::server::db::DbConn;
 use crate::server::db::partners::PartnerRow;
+use crate::server::db::{DbConn, commissions, events, orders, partners, payments, users};
 use crate::server::mail::{self, render};
 use crate::server::services::outbox;
 use chrono::{DateTime, Utc};
@@ -83,4 +84,150 @@ pub async fn partner_status(
         now.timestamp_nanos_opt().unwrap_or_default()
     );
     outbox::queue(conn, key, &partner.email, mail, now).await
+}
+
+/// "Your order is confirmed" once an order's first payment has settled: plan, amount paid and the
+/// deliveries scheduled so far. One per order, whichever payment path got there.
+pub async fn order_confirmation(
+    conn: &mut DbConn,
+    settings: &Settings,
+    order: &orders::OrderRow,
+    amount_paid_cents: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let Some(customer) = users::find(&mut *conn, order.user_id).await? else {
+        return Ok(false);
+    };
+    let deliveries = events::list_for_order(&mut *conn, order.id)
+        .await?
+        .into_iter()
+        .filter(|e| e.status == "scheduled")
+        .map(|e| crate::server::services::orders::human_date(e.delivery_date))
+        .collect();
+    let money = |cents: i64| Cents(cents).display(&settings.currency);
+    let mail = render(
+        &customer.first_name,
+        &mail::OrderConfirmation {
+            order_id: order.id,
+            plan: crate::server::services::orders::title(order),
+            amount_paid: money(amount_paid_cents),
+            discount: (order.discount_cents > 0)
+                .then(|| format!("−{}", money(order.discount_cents))),
+            deliveries,
+            orders_url: format!("{}/orders", settings.site_url),
+        },
+    );
+    outbox::queue(
+        conn,
+        format!("order-confirmation:{}", order.id),
+        &customer.email,
+        mail,
+        now,
+    )
+    .await
+}
+
+/// "We refunded your payment" for a full refund (not for a lost dispute: the customer's bank
+/// already told them).
+pub async fn refund(
+    conn: &mut DbConn,
+    settings: &Settings,
+    payment: &payments::PaymentRow,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let Some(customer) = users::find(&mut *conn, payment.user_id).await? else {
+        return Ok(false);
+    };
+    let mail = render(
+        &customer.first_name,
+        &mail::RefundNotice {
+            order_id: payment.order_id,
+            amount: Cents(payment.amount_cents).display(&payment.currency),
+            orders_url: format!("{}/orders", settings.site_url),
+        },
+    );
+    outbox::queue(
+        conn,
+        format!("refund:{}", payment.id),
+        &customer.email,
+        mail,
+        now,
+    )
+    .await
+}
+
+/// One mail for the commissions of `partner_id` approved in one review (one click approves one or
+/// all), unless the partner turned commission mails off.
+pub async fn commissions_approved(
+    conn: &mut DbConn,
+    settings: &Settings,
+    partner_id: i64,
+    approved: &[&commissions::Approved],
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let (Some(first), Some(last)) = (approved.first(), approved.last()) else {
+        return Ok(false);
+    };
+    let Some(partner) = partners::find(&mut *conn, partner_id).await? else {
+        return Ok(false);
+    };
+    if !partner.email_commissions {
+        return Ok(false);
+    }
+    let total: i64 = approved.iter().map(|c| c.amount_cents).sum();
+    let mail = render(
+        &partner.first_name,
+        &mail::CommissionsApproved {
+            count: approved.len(),
+            total: Cents(total).display(&settings.currency),
+            dashboard_url: dashboard_url(settings),
+        },
+    );
+    // Ids are approved once each, so first, last and count name this review.
+    let key = format!(
+        "commissions-approved:{partner_id}:{}-{}:{}",
+        first.id,
+        last.id,
+        approved.len()
+    );
+    outbox::queue(conn, key, &partner.email, mail, now).await
+}
+
+/// "A commission was not approved", with the admin's reason, unless commission mails are off.
+pub async fn commission_rejected(
+    conn: &mut DbConn,
+    settings: &Settings,
+    commission_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let Some(commission) = commissions::find(&mut *conn, commission_id).await? else {
+        return Ok(false);
+    };
+    let Some(partner) = partners::find(&mut *conn, commission.partner_id).await? else {
+        return Ok(false);
+    };
+    if !partner.email_commissions {
+        return Ok(false);
+    }
+    let money = |cents: i64| Cents(cents).display(&settings.currency);
+    let mail = render(
+        &partner.first_name,
+        &mail::CommissionRejected {
+            amount: money(commission.amount_cents),
+            payment: match (commission.order_id, commission.payment_cents) {
+                (Some(order), Some(cents)) => format!("Order #{order} · {}", money(cents)),
+                _ => "A referral".to_owned(),
+            },
+            reason: commission.note.clone(),
+            dashboard_url: dashboard_url(settings),
+        },
+    );
+    outbox::queue(
+        conn,
+        format!("commission-rejected:{commission_id}"),
+        &partner.email,
+        mail,
+        now,
+    )
+    .await
 }

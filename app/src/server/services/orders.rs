@@ -20,7 +20,7 @@ fn today(state: &AppState) -> NaiveDate {
         .date_naive()
 }
 
-fn human_date(date: NaiveDate) -> String {
+pub(crate) fn human_date(date: NaiveDate) -> String {
     date.format("%a %-d %b %Y").to_string()
 }
 
@@ -47,7 +47,7 @@ pub async fn create(
     Ok(orders::insert(&state.db, user.id, &new, new.subtotal.0, Utc::now()).await?)
 }
 
-fn title(row: &orders::OrderRow) -> String {
+pub(crate) fn title(row: &orders::OrderRow) -> String {
     let frequency = row.frequency.as_deref().and_then(Frequency::parse);
     match (OrderKind::parse(&row.kind), frequency) {
         (Some(OrderKind::Upfront), Some(f)) => format!(

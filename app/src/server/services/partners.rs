@@ -293,6 +293,7 @@ pub async fn dashboard(
         months,
         commissions: table,
         status_filter: status.map(str::to_owned),
+        email_commissions: partner.email_commissions,
     })
 }
 
@@ -332,8 +333,7 @@ pub async fn admin_list(
             .filter(|s| !s.is_empty()),
     };
     let total = partner_rows::count(&state.db, &filter).await?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page = page.clamp(1, pages);
+    let (page, pages) = crate::dto::Paged::<()>::window(total, PER_PAGE, page);
     let rows = partner_rows::page(&state.db, &filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     Ok(Paged {
         rows: rows.iter().map(|r| admin_row(r, state)).collect(),
@@ -414,6 +414,19 @@ pub async fn change_status(
     tx.commit().await?;
     state.mail_wake.queued();
     tracing::info!(partner_id, to, "partner status changed");
+    Ok(())
+}
+
+/// The signed-in partner turns commission-review mails on or off.
+pub async fn set_commission_emails(
+    state: &AppState,
+    user: &CurrentUser,
+    on: bool,
+) -> Result<(), AppError> {
+    let partner = partner_rows::find_by_user(&state.db, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    partner_rows::set_email_commissions(&state.db, partner.id, on).await?;
     Ok(())
 }
 

@@ -32,11 +32,12 @@ pub async fn accept(state: &AppState, payment_id: i64) -> Result<String, AppErro
         .ok_or(AppError::NotFound)?;
     let summary = if payment.stripe_invoice_id.is_some() {
         orders::lock(&mut tx, order.id).await?;
-        settlement::settle_invoice(&mut tx, payment.id, &order, now).await?
+        settlement::settle_invoice(&mut tx, &state.settings, payment.id, &order, now).await?
     } else {
-        settlement::settle_one_off(&mut tx, &payment, &order, now).await?
+        settlement::settle_one_off(&mut tx, &state.settings, &payment, &order, now).await?
     };
     tx.commit().await?;
+    state.mail_wake.queued();
     tracing::info!(payment = payment.id, %summary, "payment under review accepted");
     Ok(format!("Payment #{} accepted: {summary}.", payment.id))
 }
@@ -87,8 +88,10 @@ pub async fn refund(state: &AppState, payment_id: i64) -> Result<String, AppErro
             now,
         )
         .await?;
-        let reversed = settlement::reverse(&mut tx, &payment, Kind::Refund, now).await?;
+        let reversed =
+            settlement::reverse(&mut tx, &state.settings, &payment, Kind::Refund, now).await?;
         tx.commit().await?;
+        state.mail_wake.queued();
         reversed
     };
     if let Some(order) = reversed.as_ref().and_then(|r| r.cancel_subscription_of) {

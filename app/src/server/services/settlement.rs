@@ -8,13 +8,16 @@
 //!   deliveries it paid for, takes back its unpaid commission with a reason the partner sees, and
 //!   marks the order refunded when nothing paid remains — a refunded subscription is also asked to
 //!   end at the gateway; it acts once per payment, whichever event arrives first;
-//! - a partial refund is only recorded (see `db::reversals`): the payment and commission stand.
+//! - a partial refund is only recorded (see `db::reversals`): the payment and commission stand;
+//! - the customer's mail (order confirmation, refund notice) is queued in the same transaction,
+//!   once per order or payment (see `services::notices`).
 
 use crate::domain::order::{Frequency, OrderKind, upfront_schedule};
 use crate::dto::AppError;
+use crate::server::context::Settings;
 use crate::server::db::reversals::Kind;
 use crate::server::db::{DbConn, events, orders, payments};
-use crate::server::services::commissions;
+use crate::server::services::{commissions, notices};
 use chrono::{DateTime, Utc};
 
 /// What settling or reversing did, for the webhook's outcome text and the admin's message.
@@ -24,11 +27,15 @@ pub type Summary = String;
 /// schedule its deliveries, record the code use and the commission.
 pub async fn settle_one_off(
     conn: &mut DbConn,
+    settings: &Settings,
     payment: &payments::PaymentRow,
     order: &orders::OrderRow,
     now: DateTime<Utc>,
 ) -> Result<Summary, AppError> {
     let scheduled = activate_order(conn, order, now).await?;
+    if scheduled > 0 {
+        notices::order_confirmation(conn, settings, order, payment.amount_cents, now).await?;
+    }
     let paid = commissions::Paid {
         id: payment.id,
         user_id: payment.user_id,
@@ -68,6 +75,7 @@ async fn activate_order(
 /// The caller holds the order's row lock (see `orders::lock`).
 pub async fn settle_invoice(
     conn: &mut DbConn,
+    settings: &Settings,
     payment_id: i64,
     order: &orders::OrderRow,
     now: DateTime<Utc>,
@@ -93,6 +101,12 @@ pub async fn settle_invoice(
         now,
     )
     .await?;
+    if n == 0 {
+        let amount = payments::find(conn, payment_id)
+            .await?
+            .map_or(order.total_cents, |p| p.amount_cents);
+        notices::order_confirmation(conn, settings, order, amount, now).await?;
+    }
     let paid = commissions::Paid {
         id: payment_id,
         user_id: order.user_id,
@@ -123,6 +137,7 @@ pub struct Reversed {
 /// A full refund or a lost dispute of `payment`. `None` when the payment was already refunded.
 pub async fn reverse(
     conn: &mut DbConn,
+    settings: &Settings,
     payment: &payments::PaymentRow,
     kind: Kind,
     now: DateTime<Utc>,
@@ -148,7 +163,11 @@ pub async fn reverse(
         }
     }
     let took_back =
-        commissions::reject_for_reversal(conn, payment.id, reversal_reason(kind), now).await?;
+        commissions::reject_for_reversal(conn, settings, payment.id, reversal_reason(kind), now)
+            .await?;
+    if kind == Kind::Refund {
+        notices::refund(conn, settings, payment, now).await?;
+    }
     reversed.summary = format!(
         "payment {} {}; {cancelled} deliveries cancelled{}{}",
         payment.id,

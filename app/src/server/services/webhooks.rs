@@ -80,6 +80,7 @@ pub async fn receive(
     let event = event::parse(body).map_err(WebhookError::Payload)?;
     let context = Context {
         currency: state.settings.currency.clone(),
+        settings: state.settings.clone(),
         hint: gateway_hint(state, &event).await,
         cancel_orders: Vec::new(),
     };
@@ -92,6 +93,10 @@ pub async fn receive(
     } else {
         in_own_transaction(state, &event, context, now).await?
     };
+    if matches!(outcome, Outcome::Processed(_)) {
+        // Settling may have queued a customer mail.
+        state.mail_wake.queued();
+    }
     if outcome != Outcome::Duplicate {
         tracing::info!(event_id = %id, event_type = %kind, outcome = %outcome.describe(), "stripe event");
     }
@@ -135,6 +140,8 @@ pub(super) async fn apply(
 pub(super) struct Context {
     /// The deployment's currency (upper case): what every payment is asked in.
     currency: String,
+    /// For the customer mails settling queues (links, amounts).
+    settings: std::sync::Arc<crate::server::context::Settings>,
     /// An id the event lacked, asked of the gateway before the transaction (see [`gateway_hint`]).
     hint: Option<String>,
     /// Orders whose subscription is to be ended at the gateway once the transaction has committed.
@@ -263,7 +270,8 @@ async fn intent_succeeded(
         return Ok(already(&payment));
     }
     let order = find_order(conn, payment.order_id).await?;
-    let summary = settlement::settle_one_off(conn, &payment, &order, now).await?;
+    let summary =
+        settlement::settle_one_off(conn, &context.settings, &payment, &order, now).await?;
     let reversed = apply_early_reversals(conn, payment.id, context, now).await?;
     Ok(Outcome::Processed(format!("{summary}{reversed}")))
 }
@@ -367,7 +375,9 @@ async fn invoice_paid(
             tracing::error!(%invoice_id, payment = payment_id, reason = %review.reason, "invoice payment needs review");
             format!("needs review: {}", review.reason)
         }
-        None => settlement::settle_invoice(conn, payment_id, &order, now).await?,
+        None => {
+            settlement::settle_invoice(conn, &context.settings, payment_id, &order, now).await?
+        }
     };
     let reversed = apply_early_reversals(conn, payment_id, context, now).await?;
     Ok(Outcome::Processed(format!(
@@ -412,7 +422,7 @@ async fn reverse(
     let Some(Reversed {
         summary,
         cancel_subscription_of,
-    }) = settlement::reverse(conn, payment, kind, now).await?
+    }) = settlement::reverse(conn, &context.settings, payment, kind, now).await?
     else {
         return Ok(None);
     };

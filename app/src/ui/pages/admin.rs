@@ -38,16 +38,17 @@ fn Overview(data: AdminOverview) -> impl IntoView {
             <nav aria-label="Admin sections">
                 <ul class="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
                     {[
-                        ("/admin/partners", "?status=pending", "Partners", "Approve new partners", data.partners_to_review, ("partner", "partners"), "partners-waiting"),
-                        ("/admin/commissions", "?status=pending", "Commissions", "Approve or reject commissions", data.commissions_to_review, ("commission", "commissions"), "commissions-waiting"),
-                        ("/admin/orders", "?status=needs_review", "Orders", "Orders, payments and subscriptions", data.payments_to_review, ("payment", "payments"), "payments-waiting"),
+                        ("/admin/partners", "?status=pending", "Partners", "Approve new partners", data.partners_to_review, ("partner to review", "partners to review"), "partners-waiting"),
+                        ("/admin/commissions", "?status=pending", "Commissions", "Approve or reject commissions", data.commissions_to_review, ("commission to review", "commissions to review"), "commissions-waiting"),
+                        ("/admin/orders", "?status=needs_review", "Orders", "Orders, payments and subscriptions", data.payments_to_review, ("payment to review", "payments to review"), "payments-waiting"),
+                        ("/admin/emails", "?status=failed", "Emails", "The outbox: sent, waiting and failed mail", data.emails_failed, ("failed mail", "failed mails"), "emails-failed"),
                     ].into_iter().map(|(page, filter, label, note, count, (one, many), testid)| {
                         // With work waiting, the link opens the list filtered to it.
                         let href = if count > 0 { format!("{page}{filter}") } else { page.to_owned() };
                         let waiting = match count {
                             0 => "Nothing waiting".to_owned(),
-                            1 => format!("1 {one} to review"),
-                            n => format!("{n} {many} to review"),
+                            1 => format!("1 {one}"),
+                            n => format!("{n} {many}"),
                         };
                         view! {
                             <li>

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_emails;
 pub mod admin_orders;
 pub mod admin_partners;
 pub mod admin_settings;

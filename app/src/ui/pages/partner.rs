@@ -1,7 +1,7 @@
 //! Partner pages: registration and the partner dashboard (code, numbers, earnings chart, commissions).
 
-use crate::api::partners::RegisterPartner;
 use crate::api::partners::get_partner_dashboard;
+use crate::api::partners::{RegisterPartner, SetCommissionEmails};
 use crate::api::settings::get_program_terms;
 use crate::dto::AppError;
 use crate::dto::partners::{CommissionLine, MonthBar, PartnerDashboard};
@@ -160,6 +160,7 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
                 <Stat label="Rejected" value=d.rejected.clone() testid="rejected-total" />
             </dl>
             <EarningsChart months=d.months.clone() />
+            <EmailSettings on=d.email_commissions />
             {if no_commissions {
                 view! {
                     <div class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center" data-testid="no-commissions">
@@ -172,6 +173,32 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
             } else {
                 view! { <CommissionsTable d /> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Commission mails on or off: one button that says what it will do (works without script).
+#[component]
+fn EmailSettings(on: bool) -> impl IntoView {
+    let action = ServerAction::<SetCommissionEmails>::new();
+    view! {
+        <section id="emails" aria-labelledby="emails-heading" class="rounded-lg border border-stone-200 bg-white p-4 sm:flex sm:items-center sm:justify-between sm:gap-4">
+            <div>
+                <h2 id="emails-heading" class="font-medium">"Commission emails"</h2>
+                <p class="mt-1 text-sm text-stone-600" data-testid="commission-emails">
+                    {if on {
+                        "On: we email you when commissions are approved or rejected."
+                    } else {
+                        "Off: check this page for reviews. Account emails (approval, suspension, password) always come."
+                    }}
+                </p>
+            </div>
+            <ActionForm action=action attr:class="mt-3 sm:mt-0">
+                <input type="hidden" name="on" value=if on { "false" } else { "true" } />
+                <button type="submit" class="min-h-11 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-medium text-stone-800 hover:bg-stone-50">
+                    {if on { "Turn off" } else { "Turn on" }}
+                </button>
+            </ActionForm>
         </section>
     }
 }

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 
 const port = process.env.E2E_PORT || '3100';
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'ff-e2e-'));
+// Every worker evaluates this file again; they inherit the runner's environment, so the directory is
+// made once and the workers find the mail the server writes there (.eml files, no SMTP_URL).
+process.env.E2E_DATA_DIR ||= mkdtempSync(join(tmpdir(), 'ff-e2e-'));
+const dataDir = process.env.E2E_DATA_DIR;
+process.env.E2E_MAIL_DIR = join(dataDir, 'mail');
 
 export default defineConfig({
   testDir: './tests',
@@ -42,7 +46,7 @@ export default defineConfig({
       LISTEN_ADDR: `127.0.0.1:${port}`,
       SITE_URL: baseURL,
       LEPTOS_SITE_ROOT: '../target/site',
-      MAIL_DIR: `${dataDir}/mail`,
+      MAIL_DIR: process.env.E2E_MAIL_DIR,
       RUST_LOG: 'warn',
       E2E_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD || 'e2e admin password',
     },

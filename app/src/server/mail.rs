@@ -517,7 +517,7 @@ pub fn sample(kind: &str, site_url: &str) -> Option<Rendered> {
             "Ana",
             &OrderConfirmation {
                 order_id: 1042,
-                plan: "Quarterly bouquets for 1 year".into(),
+                plan: "Prepaid plan: quarterly for 1 year".into(),
                 amount_paid: "$232.00".into(),
                 discount: Some("ROSIE-S-ROSES-K7Q2 (−$8.00)".into()),
                 deliveries: vec![

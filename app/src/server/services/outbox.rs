@@ -5,7 +5,8 @@
 //!   committed; the dedupe key makes a repeated cause (a retried webhook, a double click) one mail.
 //! - The sender only sends rows it claimed (see [`db::emails`]); a claim lasts [`LEASE`], far
 //!   longer than one SMTP conversation may take (lettre's timeout is 20 s per step), so a live
-//!   sender's row is never claimed twice. A sender that dies mid-send leaves a lease that lapses,
+//!   sender's row is never claimed twice; a row whose lease is nearly over before its turn in the
+//!   batch comes is left unsent ([`SEND_BUDGET`]). A sender that dies mid-send leaves a lease that lapses,
 //!   and the row is sent again: at least once, and exactly once unless a process dies between the
 //!   server's "250 OK" and our update.
 //! - Transient failures retry after [`retry_delay`] (exponential, with jitter so many failed
@@ -24,6 +25,10 @@ use std::sync::Arc;
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long a claimed row is reserved for its sender.
 pub const LEASE: Duration = Duration::minutes(5);
+/// The longest one send may take (lettre gives each SMTP step 20 s; a conversation has fewer than
+/// nine). A claimed row whose lease has less than this left is not sent: it waited behind slow
+/// sends in its batch, and another sender may take it once the lease lapses.
+pub const SEND_BUDGET: Duration = Duration::minutes(3);
 /// Rows claimed at once, and mails in flight at once (the SMTP pool keeps as many connections).
 pub const BATCH: i64 = 64;
 pub const IN_FLIGHT: usize = 8;
@@ -53,7 +58,7 @@ pub async fn queue(
 }
 
 /// The wait before attempt `attempt + 1`: 30 s, 1 min, 2 min … capped at 2 h, each ±25 %
-/// (`jitter` in `0.0..1.0`). Eight attempts span about 2 hours.
+/// (`jitter` in `0.0..1.0`). Eight attempts span about an hour.
 pub fn retry_delay(attempt: i32, jitter: f64) -> Duration {
     let exponent = u32::try_from(attempt.clamp(1, 16) - 1).unwrap_or(0);
     let base = (30_i64 << exponent).min(2 * 3600);
@@ -100,6 +105,12 @@ pub async fn send_batch(
         let (pool, mailer, limit) = (pool.clone(), mailer.clone(), limit.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await;
+            if row
+                .lease_until
+                .is_none_or(|lease| Utc::now() + SEND_BUDGET > lease)
+            {
+                return Ok(Summary::default());
+            }
             deliver(&pool, mailer.as_ref(), &row, now).await
         });
     }
@@ -168,7 +179,7 @@ async fn deliver(
     Ok(summary)
 }
 
-/// Sends batches until nothing is due at `now`, calling `progress` after each batch with the
+/// Sends batches until nothing is due at `now` (plus the time spent), calling `progress` after each batch with the
 /// running total. The CLI's `jobs send-emails` and the server's loop both use this.
 pub async fn send_due(
     pool: &Pool,
@@ -177,8 +188,11 @@ pub async fn send_due(
     mut progress: impl FnMut(&Summary),
 ) -> sqlx::Result<Summary> {
     let mut total = Summary::default();
+    let started = std::time::Instant::now();
     loop {
-        let batch = send_batch(pool, mailer, now).await?;
+        // `now` moves on with the clock, so a long backlog gets fresh leases batch after batch.
+        let at = now + Duration::from_std(started.elapsed()).unwrap_or_default();
+        let batch = send_batch(pool, mailer, at).await?;
         if batch.handled() == 0 {
             return Ok(total);
         }

@@ -154,7 +154,7 @@ pub async fn page(
         Some(total) => total,
         None => rows::count(&mut *conn, filter).await?,
     };
-    let (page, pages) = crate::dto::Paged::<()>::window(total, PER_PAGE, page);
+    let (page, pages) = Paged::<()>::window(total, PER_PAGE, page);
     let found = rows::page(&mut *conn, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     Ok(Paged {
         rows: found

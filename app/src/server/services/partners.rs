@@ -333,7 +333,7 @@ pub async fn admin_list(
             .filter(|s| !s.is_empty()),
     };
     let total = partner_rows::count(&state.db, &filter).await?;
-    let (page, pages) = crate::dto::Paged::<()>::window(total, PER_PAGE, page);
+    let (page, pages) = Paged::<()>::window(total, PER_PAGE, page);
     let rows = partner_rows::page(&state.db, &filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     Ok(Paged {
         rows: rows.iter().map(|r| admin_row(r, state)).collect(),

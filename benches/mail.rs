@@ -3,7 +3,8 @@
 //! and every row is `sent`.
 //!
 //! `cargo bench --bench mail` (SQLite) or add `--no-default-features --features postgres`.
-//! Settings: `BENCH_MAILS` (default 10000).
+//! Settings: `BENCH_MAILS` (default 10000), `BENCH_CONNECTIONS` (SMTP connections, default 8, as
+//! `SMTP_CONNECTIONS`).
 
 #[path = "../tests/api/helpers.rs"]
 #[allow(dead_code)]
@@ -22,6 +23,7 @@ use support::env_usize;
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let mails = env_usize("BENCH_MAILS", 10_000);
+    let connections = u32::try_from(env_usize("BENCH_CONNECTIONS", 8)).unwrap_or(8);
     let app = TestApp::spawn_without_mail_sender().await;
     eprintln!("queueing {mails} mails…");
     let sample = app::server::mail::sample("order_confirmation", &app.address).expect("sample");
@@ -43,16 +45,12 @@ async fn main() {
     }
     let mailer = futureflower::adapters::mail::mailer(
         Some(&app.smtp.url),
+        connections,
         "FutureFlower <partners@futureflower.example>",
         "unused",
     )
     .unwrap();
-    eprintln!(
-        "sending to {} ({} connections, {} in flight)…",
-        mailer.describe(),
-        futureflower::adapters::mail::SMTP_POOL_SIZE,
-        outbox::IN_FLIGHT
-    );
+    eprintln!("sending to {}…", mailer.describe());
     let started = Instant::now();
     let mut last_report = Instant::now();
     let summary = outbox::send_due(&app.pool, &mailer, chrono::Utc::now(), |so_far| {
@@ -80,7 +78,7 @@ async fn main() {
         && ids.len() == mails
         && sent_rows as usize == mails;
     println!(
-        "mail ({}): {mails} mails in {:.2} s = {:.0} mails/s; received {}, distinct {}, rows sent {}; exactly once: {}",
+        "mail ({}, {connections} SMTP connections): {mails} mails in {:.2} s = {:.0} mails/s; received {}, distinct {}, rows sent {}; exactly once: {}",
         app::server::db::BACKEND,
         elapsed.as_secs_f64(),
         mails as f64 / elapsed.as_secs_f64(),

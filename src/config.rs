@@ -60,6 +60,8 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
     pub mail_dir: String,
+    /// SMTP connections kept open; each carries one mail at a time.
+    pub smtp_connections: u32,
     /// How often the mail sender looks for due mail (retries, and mail queued by other instances);
     /// mail queued by this instance is sent at once.
     pub mail_poll_interval: std::time::Duration,
@@ -117,6 +119,16 @@ fn seconds(
 pub const DEFAULT_SQLITE_URL: &str = "sqlite://data/futureflower.db";
 
 impl Config {
+    /// The mail transport this configuration names (see `adapters::mail`).
+    pub fn mailer(&self) -> anyhow::Result<std::sync::Arc<dyn app::server::ports::Mailer>> {
+        crate::adapters::mail::mailer(
+            self.smtp_url.as_ref().map(Secret::expose),
+            self.smtp_connections,
+            &self.mail_from,
+            &self.mail_dir,
+        )
+    }
+
     /// Reads `.env` (if present) and then the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         // A malformed .env line is reported rather than silently ignored.
@@ -322,6 +334,19 @@ impl Config {
             ));
         }
         let mail_poll_interval = seconds(var, "MAIL_POLL_SECS", 1..=3_600, 10)?;
+        let smtp_connections = match var("SMTP_CONNECTIONS") {
+            None => 8,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "SMTP_CONNECTIONS",
+                        format!("{v:?} is not a number from 1 to 64"),
+                    )
+                })?,
+        };
 
         let trust_proxy = match var("TRUST_PROXY").as_deref() {
             None | Some("false" | "0" | "no") => false,
@@ -359,6 +384,7 @@ impl Config {
             smtp_url,
             mail_from,
             mail_poll_interval,
+            smtp_connections,
             mail_dir: var("MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned()),
         })
     }
@@ -421,6 +447,7 @@ mod tests {
             ("SMTP_URL", "smtp://"),
             ("MAIL_FROM", "FutureFlower"),
             ("MAIL_POLL_SECS", "0"),
+            ("SMTP_CONNECTIONS", "0"),
             ("TRUST_PROXY", "maybe"),
             ("RATE_LIMITS", "false"),
             ("SESSION_CACHE_SECONDS", "7200"),

@@ -244,11 +244,7 @@ async fn load_test(command: LoadCommand, config: &Config) -> anyhow::Result<()> 
 async fn send_emails(config: &Config) -> anyhow::Result<()> {
     use app::server::services::outbox;
     let state = http::build_state(config).await?;
-    let mailer = futureflower::adapters::mail::mailer(
-        config.smtp_url.as_ref().map(|s| s.expose()),
-        &config.mail_from,
-        &config.mail_dir,
-    )?;
+    let mailer = config.mailer()?;
     let now = chrono::Utc::now();
     let due = app::server::db::emails::count_due(&state.db, now).await?;
     println!("{due} mail(s) due; sending to {}", mailer.describe());

@@ -19,12 +19,14 @@ use std::time::Duration;
 
 /// Longest wait for one SMTP conversation step before the attempt counts as a transient failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
-/// Connections kept open to the SMTP server (the sender sends this many mails at once at most).
-pub const SMTP_POOL_SIZE: u32 = 8;
+/// Mails written to files at once.
+const FILE_PARALLELISM: usize = 8;
 
-/// The configured transport: SMTP when `smtp_url` is set, files under `mail_dir` otherwise.
+/// The configured transport: SMTP when `smtp_url` is set (with `connections` pooled connections,
+/// each carrying one mail at a time), files under `mail_dir` otherwise.
 pub fn mailer(
     smtp_url: Option<&str>,
+    connections: u32,
     mail_from: &str,
     mail_dir: &str,
 ) -> anyhow::Result<std::sync::Arc<dyn Mailer>> {
@@ -34,7 +36,7 @@ pub fn mailer(
         )
     })?;
     Ok(match smtp_url {
-        Some(url) => std::sync::Arc::new(SmtpMailer::new(url, from)?),
+        Some(url) => std::sync::Arc::new(SmtpMailer::new(url, connections, from)?),
         None => std::sync::Arc::new(FileMailer {
             dir: PathBuf::from(mail_dir),
             from,
@@ -42,8 +44,10 @@ pub fn mailer(
     })
 }
 
-/// Builds the MIME message: text and HTML alternatives, both UTF-8.
-fn message(from: &Mailbox, mail: &OutgoingMail<'_>) -> Result<Message, MailError> {
+/// Builds the MIME message: text and HTML alternatives, both UTF-8. `eight_bit` lets a body that
+/// is not ASCII go as raw 8-bit text (for `.eml` files, read by people); over SMTP such a body is
+/// encoded by lettre instead, since a server need not accept 8-bit data.
+fn message(from: &Mailbox, mail: &OutgoingMail<'_>, eight_bit: bool) -> Result<Message, MailError> {
     let to: Mailbox = mail
         .to
         .parse()
@@ -56,29 +60,30 @@ fn message(from: &Mailbox, mail: &OutgoingMail<'_>) -> Result<Message, MailError
         .message_id(Some(format!("<outbox-{}@{domain}>", mail.id)))
         .multipart(
             MultiPart::alternative()
-                .singlepart(part(ContentType::TEXT_PLAIN, mail.text))
-                .singlepart(part(ContentType::TEXT_HTML, mail.html)),
+                .singlepart(part(ContentType::TEXT_PLAIN, mail.text, eight_bit))
+                .singlepart(part(ContentType::TEXT_HTML, mail.html, eight_bit)),
         )
         .map_err(|e| MailError::Permanent(format!("the message could not be built: {e}")))
 }
 
-/// A body part kept readable in the raw message: sent as 7bit or 8bit text (not base64), so a
-/// link stays whole on one line and can be copied from an `.eml` file. lettre would pick base64
-/// for any line over 76 characters; the limit that matters is SMTP's 998, so the body goes out as
-/// it is when every line fits, and lettre chooses otherwise.
-fn part(content_type: ContentType, body: &str) -> SinglePart {
+/// A body part kept readable in the raw message: 7-bit (or, when allowed, 8-bit) text rather than
+/// base64, so a link stays whole on one line. lettre would pick quoted-printable or base64 for any
+/// line over 76 characters; the limit that matters is SMTP's 998, so a body whose lines fit goes
+/// out as it is, and lettre chooses otherwise.
+fn part(content_type: ContentType, body: &str, eight_bit: bool) -> SinglePart {
     const MAX_LINE: usize = 998;
     let fits = !body.contains('\0') && body.lines().all(|l| l.len() <= MAX_LINE);
-    let body = if fits {
-        let encoding = if body.is_ascii() {
-            ContentTransferEncoding::SevenBit
-        } else {
-            ContentTransferEncoding::EightBit
-        };
-        let crlf = body.replace("\r\n", "\n").replace('\n', "\r\n");
-        Body::dangerous_pre_encoded(crlf.into_bytes(), encoding)
-    } else {
-        Body::new(body.to_owned())
+    let encoding = match (body.is_ascii(), eight_bit) {
+        (true, _) => Some(ContentTransferEncoding::SevenBit),
+        (false, true) => Some(ContentTransferEncoding::EightBit),
+        (false, false) => None,
+    };
+    let body = match encoding {
+        Some(encoding) if fits => {
+            let crlf = body.replace("\r\n", "\n").replace('\n', "\r\n");
+            Body::dangerous_pre_encoded(crlf.into_bytes(), encoding)
+        }
+        _ => Body::new(body.to_owned()),
     };
     SinglePart::builder().header(content_type).body(body)
 }
@@ -87,12 +92,13 @@ fn part(content_type: ContentType, body: &str) -> SinglePart {
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    connections: u32,
     described: String,
 }
 
 impl SmtpMailer {
     /// `smtp://user:password@host:587` (STARTTLS; plain only to localhost) or `smtps://host:465`.
-    pub fn new(url: &str, from: Mailbox) -> anyhow::Result<Self> {
+    pub fn new(url: &str, connections: u32, from: Mailbox) -> anyhow::Result<Self> {
         let parsed = url::Url::parse(url).context("SMTP_URL is not a URL")?;
         let host = parsed
             .host_str()
@@ -118,7 +124,7 @@ impl SmtpMailer {
         let mut builder = builder
             .port(port)
             .timeout(Some(SMTP_TIMEOUT))
-            .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE));
+            .pool_config(PoolConfig::new().max_size(connections.max(1)));
         if !parsed.username().is_empty() {
             let decode = |s: &str| {
                 percent_encoding::percent_decode_str(s)
@@ -133,6 +139,7 @@ impl SmtpMailer {
         Ok(Self {
             transport: builder.build(),
             from,
+            connections: connections.max(1),
             described: format!("SMTP {host}:{port}"),
         })
     }
@@ -141,7 +148,7 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     fn send<'a>(&'a self, mail: OutgoingMail<'a>) -> MailFuture<'a> {
         Box::pin(async move {
-            let message = message(&self.from, &mail)?;
+            let message = message(&self.from, &mail, false)?;
             match self.transport.send(message).await {
                 Ok(_) => Ok(()),
                 // 5xx: the server has decided; 4xx, network and TLS errors, timeouts: try later.
@@ -151,8 +158,12 @@ impl Mailer for SmtpMailer {
         })
     }
 
+    fn parallelism(&self) -> usize {
+        self.connections as usize
+    }
+
     fn describe(&self) -> String {
-        self.described.clone()
+        format!("{} ({} connections)", self.described, self.connections)
     }
 }
 
@@ -190,7 +201,7 @@ impl FileMailer {
 impl Mailer for FileMailer {
     fn send<'a>(&'a self, mail: OutgoingMail<'a>) -> MailFuture<'a> {
         Box::pin(async move {
-            let bytes = message(&self.from, &mail)?.formatted();
+            let bytes = message(&self.from, &mail, true)?.formatted();
             let name = Self::file_name(&mail);
             let write = async {
                 tokio::fs::create_dir_all(&self.dir).await?;
@@ -208,6 +219,10 @@ impl Mailer for FileMailer {
             );
             Ok(())
         })
+    }
+
+    fn parallelism(&self) -> usize {
+        FILE_PARALLELISM
     }
 
     fn describe(&self) -> String {
@@ -231,16 +246,25 @@ mod tests {
     }
 
     #[test]
-    fn a_link_stays_on_one_line_and_non_ascii_stays_readable() {
+    fn a_link_stays_on_one_line_and_non_ascii_is_readable_in_files_and_encoded_for_smtp() {
         let from: Mailbox = "FutureFlower <partners@futureflower.example>"
             .parse()
             .unwrap();
-        let raw = String::from_utf8(message(&from, &mail()).unwrap().formatted()).unwrap();
-        assert!(raw.contains(
+        let file = String::from_utf8(message(&from, &mail(), true).unwrap().formatted()).unwrap();
+        assert!(file.contains(
             "https://example.com/reset-password/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
         ));
-        assert!(raw.contains("Hello Zoë"));
-        assert!(raw.contains("Message-ID: <outbox-7@futureflower.example>"));
+        assert!(file.contains("Hello Zoë"));
+        assert!(file.contains("Message-ID: <outbox-7@futureflower.example>"));
+        let smtp = message(&from, &mail(), false).unwrap().formatted();
+        assert!(smtp.is_ascii(), "a server without 8BITMIME takes it");
+        let smtp = String::from_utf8(smtp).unwrap();
+        assert!(
+            smtp.contains(
+                "https://example.com/reset-password/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+            ),
+            "the ASCII text part stays 7-bit"
+        );
     }
 
     #[test]
@@ -259,17 +283,23 @@ mod tests {
             to: "not an address",
             ..mail()
         };
-        assert!(matches!(message(&from, &bad), Err(MailError::Permanent(_))));
+        assert!(matches!(
+            message(&from, &bad, false),
+            Err(MailError::Permanent(_))
+        ));
     }
 
     /// The pooled transport starts a cleanup task, so it is built on a runtime.
     #[tokio::test]
     async fn plain_smtp_only_to_localhost_and_the_default_ports() {
         let from: Mailbox = "a@b.example".parse().unwrap();
-        let local = SmtpMailer::new("smtp://127.0.0.1:2525", from.clone()).unwrap();
-        assert_eq!(local.describe(), "SMTP 127.0.0.1:2525");
-        let remote = SmtpMailer::new("smtp://u:p%40ss@mail.example.com", from.clone()).unwrap();
-        assert_eq!(remote.describe(), "SMTP mail.example.com:587");
-        assert!(SmtpMailer::new("http://mail.example.com", from).is_err());
+        let local = SmtpMailer::new("smtp://127.0.0.1:2525", 4, from.clone()).unwrap();
+        assert_eq!(local.describe(), "SMTP 127.0.0.1:2525 (4 connections)");
+        let remote = SmtpMailer::new("smtp://u:p%40ss@mail.example.com", 4, from.clone()).unwrap();
+        assert_eq!(
+            remote.describe(),
+            "SMTP mail.example.com:587 (4 connections)"
+        );
+        assert!(SmtpMailer::new("http://mail.example.com", 4, from).is_err());
     }
 }

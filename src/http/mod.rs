@@ -232,11 +232,7 @@ pub fn spawn_mail_sender(
     state: &AppState,
     config: &Config,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let mailer = crate::adapters::mail::mailer(
-        config.smtp_url.as_ref().map(|s| s.expose()),
-        &config.mail_from,
-        &config.mail_dir,
-    )?;
+    let mailer = config.mailer()?;
     tracing::info!(to = %mailer.describe(), "mail sender started");
     Ok(app::server::services::outbox::spawn_sender(
         state.db.clone(),

@@ -23,7 +23,7 @@ fn mail(key: &str, to: &str) -> NewEmail {
 }
 
 fn smtp_mailer(smtp: &SmtpServer) -> Arc<dyn Mailer> {
-    futureflower::adapters::mail::mailer(Some(&smtp.url), FROM, "unused").unwrap()
+    futureflower::adapters::mail::mailer(Some(&smtp.url), 8, FROM, "unused").unwrap()
 }
 
 async fn queue(app: &TestApp, keys: &[&str]) {
@@ -245,7 +245,7 @@ async fn without_an_smtp_server_mail_is_written_as_eml_files_named_for_kind_and_
     let app = TestApp::spawn_without_mail_sender().await;
     let dir = tempfile::tempdir().unwrap();
     let mailer =
-        futureflower::adapters::mail::mailer(None, FROM, &dir.path().display().to_string())
+        futureflower::adapters::mail::mailer(None, 8, FROM, &dir.path().display().to_string())
             .unwrap();
     let mut conn = app.pool.acquire().await.unwrap();
     emails::enqueue(&mut conn, &mail("file", "ana@example.com"), Utc::now())

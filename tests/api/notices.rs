@@ -64,7 +64,7 @@ async fn a_paid_order_is_confirmed_once_and_a_refund_is_announced_to_both_sides(
         "{}",
         confirmation.data
     );
-    assert!(confirmation.data.contains("Discount: −$5.00"));
+    assert!(confirmation.data.contains("Discount: -$5.00"));
     let date = app.delivery_dates(order).await[0]
         .format("%a %-d %b %Y")
         .to_string();

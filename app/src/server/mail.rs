@@ -3,8 +3,9 @@
 //!
 //! Invariants:
 //! - Both parts come from the same list of [`Block`]s, so they always say the same thing.
-//! - Every value is HTML-escaped in the HTML part; links are whole on their own line in the text
-//!   part (a reader can copy them from a plain-text client or an `.eml` file).
+//! - Every value is HTML-escaped in the HTML part, which is plain ASCII; the text part is ASCII
+//!   too unless a name or reason is not, and links are whole on their own line there (a reader can
+//!   copy them from a plain-text client or an `.eml` file).
 //! - The HTML uses inline styles only (mail clients drop `<style>` and external sheets), a single
 //!   600 px column that shrinks on a phone, and no images, so nothing is fetched when it is opened.
 //! - Every mail ends with the business name and why the reader got it; a non-essential notice also
@@ -102,19 +103,21 @@ fn text(blocks: &[Block], footer: &Footer) -> String {
     out.push_str("-- \n");
     match footer {
         Footer::Essential(why) => {
-            let _ = writeln!(out, "{BUSINESS} · {why}");
+            let _ = writeln!(out, "{BUSINESS} - {why}");
         }
         Footer::Optional { why, settings_url } => {
             let _ = writeln!(
                 out,
-                "{BUSINESS} · {why}\nTurn these emails off: {settings_url}"
+                "{BUSINESS} - {why}\nTurn these emails off: {settings_url}"
             );
         }
     }
     out
 }
 
-/// Escapes text for HTML element content and double-quoted attributes.
+/// Escapes text for HTML element content and double-quoted attributes. Characters outside ASCII
+/// become numeric references, so the HTML part is plain ASCII and travels as 7-bit text through
+/// any mail server.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -124,7 +127,10 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                let _ = write!(out, "&#x{:X};", u32::from(c));
+            }
         }
     }
     out
@@ -194,7 +200,7 @@ fn html(subject: &str, blocks: &[Block], footer: &Footer) -> String {
          <table role=\"presentation\" width=\"100%\" style=\"max-width:600px;margin:0 auto;border-collapse:collapse;background:#ffffff;border-radius:8px\"><tr><td style=\"padding:24px\">\n\
          <p style=\"margin:0 0 24px;font-size:20px;font-weight:700;color:#be185d\">{BUSINESS}</p>\n\
          {body}</td></tr></table>\n\
-         <p style=\"max-width:600px;margin:16px auto 0;font-size:13px;line-height:20px;color:#6b7280;text-align:center\">{BUSINESS} · {footer}</p>\n\
+         <p style=\"max-width:600px;margin:16px auto 0;font-size:13px;line-height:20px;color:#6b7280;text-align:center\">{BUSINESS} &middot; {footer}</p>\n\
          </td></tr></table>\n</body></html>\n",
         subject = escape(subject),
     )
@@ -519,7 +525,7 @@ pub fn sample(kind: &str, site_url: &str) -> Option<Rendered> {
                 order_id: 1042,
                 plan: "Prepaid plan: quarterly for 1 year".into(),
                 amount_paid: "$232.00".into(),
-                discount: Some("ROSIE-S-ROSES-K7Q2 (−$8.00)".into()),
+                discount: Some("-$8.00 (code ROSIE-S-ROSES-K7Q2)".into()),
                 deliveries: vec![
                     "Mon 14 Dec 2026".into(),
                     "Mon 15 Mar 2027".into(),
@@ -572,7 +578,7 @@ pub fn sample(kind: &str, site_url: &str) -> Option<Rendered> {
             "Rosie",
             &CommissionRejected {
                 amount: "$12.00".into(),
-                payment: "Order #1042 · $120.00".into(),
+                payment: "Order #1042 ($120.00)".into(),
                 reason: "The customer's payment was refunded.".into(),
                 dashboard_url,
             },
@@ -614,6 +620,23 @@ mod tests {
         assert!(!mail.html.contains("<b>Eve"));
         assert!(mail.text.contains("Hello <b>Eve</b>,"));
         assert_eq!(mail.subject, "Your FutureFlower partnership is paused");
+    }
+
+    #[test]
+    fn html_is_ascii_and_text_is_ascii_unless_a_value_is_not() {
+        for (kind, _) in KINDS {
+            let mail = sample(kind, "https://ff.example").unwrap();
+            assert!(mail.html.is_ascii() && mail.text.is_ascii(), "{kind}");
+        }
+        let mail = render(
+            "Zoë",
+            &PartnerSuspended {
+                business_name: "Café Fleur".into(),
+            },
+        );
+        assert!(mail.html.is_ascii());
+        assert!(mail.html.contains("Hello Zo&#xEB;,"));
+        assert!(mail.text.contains("Hello Zoë,"));
     }
 
     #[test]

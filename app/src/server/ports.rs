@@ -125,6 +125,8 @@ pub type MailFuture<'a> = Pin<Box<dyn Future<Output = Result<(), MailError>> + S
 /// Where mail goes: SMTP, or `.eml` files when no server is configured.
 pub trait Mailer: Send + Sync {
     fn send<'a>(&'a self, mail: OutgoingMail<'a>) -> MailFuture<'a>;
+    /// How many mails may be on their way at once (an SMTP transport keeps as many connections).
+    fn parallelism(&self) -> usize;
     /// For logs and the CLI, without credentials (e.g. `SMTP mail.example.com:587`).
     fn describe(&self) -> String;
 }

@@ -112,7 +112,7 @@ pub async fn order_confirmation(
             plan: crate::server::services::orders::title(order),
             amount_paid: money(amount_paid_cents),
             discount: (order.discount_cents > 0)
-                .then(|| format!("−{}", money(order.discount_cents))),
+                .then(|| format!("-{}", money(order.discount_cents))),
             deliveries,
             orders_url: format!("{}/orders", settings.site_url),
         },
@@ -215,7 +215,7 @@ pub async fn commission_rejected(
         &mail::CommissionRejected {
             amount: money(commission.amount_cents),
             payment: match (commission.order_id, commission.payment_cents) {
-                (Some(order), Some(cents)) => format!("Order #{order} · {}", money(cents)),
+                (Some(order), Some(cents)) => format!("Order #{order} ({})", money(cents)),
                 _ => "A referral".to_owned(),
             },
             reason: commission.note.clone(),

@@ -29,9 +29,8 @@ pub const LEASE: Duration = Duration::minutes(5);
 /// nine). A claimed row whose lease has less than this left is not sent: it waited behind slow
 /// sends in its batch, and another sender may take it once the lease lapses.
 pub const SEND_BUDGET: Duration = Duration::minutes(3);
-/// Rows claimed at once, and mails in flight at once (the SMTP pool keeps as many connections).
+/// Rows claimed at once (at least; a transport with more connections claims four rounds' worth).
 pub const BATCH: i64 = 64;
-pub const IN_FLIGHT: usize = 8;
 
 /// Queues `mail` for `recipient` on `conn` (the caller's transaction). False when the dedupe key
 /// was already used: the mail for this cause exists.
@@ -91,15 +90,17 @@ impl Summary {
     }
 }
 
-/// Claims one batch of due mail at `now` and sends it, [`IN_FLIGHT`] at a time.
+/// Claims one batch of due mail at `now` and sends it, as many at a time as the mailer allows.
 pub async fn send_batch(
     pool: &Pool,
     mailer: &Arc<dyn Mailer>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Summary> {
-    let rows = emails::claim_due(pool, now, now + LEASE, BATCH).await?;
+    let in_flight = mailer.parallelism().max(1);
+    let batch = BATCH.max(i64::try_from(in_flight * 4).unwrap_or(BATCH));
+    let rows = emails::claim_due(pool, now, now + LEASE, batch).await?;
     let mut summary = Summary::default();
-    let limit = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let limit = Arc::new(tokio::sync::Semaphore::new(in_flight));
     let mut tasks = tokio::task::JoinSet::new();
     for row in rows {
         let (pool, mailer, limit) = (pool.clone(), mailer.clone(), limit.clone());

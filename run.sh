@@ -13,5 +13,8 @@ export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 step "Preparing the database (migrations, demo data on first run)"
 ./target/release/futureflower seed-demo
 
+if [ -z "${SMTP_URL:-}" ]; then
+  echo "Mail the app sends (password resets, partner approvals, order confirmations) is written to ${MAIL_DIR:-data/mail}/ as .eml files."
+fi
 step "Starting FutureFlower at ${SITE_URL:-http://${LISTEN_ADDR:-127.0.0.1:3000}} (Ctrl-C stops it)"
 exec ./target/release/futureflower serve

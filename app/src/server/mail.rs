@@ -370,9 +370,11 @@ impl Template for PartnerApproved {
             blocks.push(Block::Code(code.to_uppercase()));
         }
         if let Some(share) = &self.share_url {
-            blocks.push(Block::Paragraph(format!(
-                "Or share this link, which opens an order with the code already in it: {share}"
-            )));
+            blocks.push(Block::Paragraph(
+                "Or share this link, which opens an order with the code already in it:".into(),
+            ));
+            // On its own line, so it can be copied whole.
+            blocks.push(Block::Paragraph(share.clone()));
         }
         blocks.push(Block::Button {
             label: "Open your dashboard".into(),

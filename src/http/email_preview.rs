@@ -21,8 +21,8 @@ pub async fn html(
     Path(kind): Path<String>,
 ) -> Response {
     let is_admin = auth.user.as_ref().is_some_and(|user| user.is_admin);
-    match outbox_admin::preview(&state, &kind) {
-        Ok((_, html)) if is_admin => (
+    match is_admin.then(|| outbox_admin::preview(&state, &kind)) {
+        Some(Ok((_, html))) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (header::CONTENT_SECURITY_POLICY, POLICY),

@@ -35,6 +35,13 @@ async fn queue(app: &TestApp, keys: &[&str]) {
     }
 }
 
+/// One sender pass at `at` over the app's database.
+async fn pass(app: &TestApp, mailer: &Arc<dyn Mailer>, at: chrono::DateTime<Utc>) -> Summary {
+    outbox::send_due(&app.pool, mailer, at, |_| {})
+        .await
+        .unwrap()
+}
+
 async fn row(app: &TestApp, key: &str) -> (String, i64, Option<String>) {
     sqlx::query_as(
         "SELECT status, CAST(attempts AS BIGINT), last_error FROM emails WHERE dedupe_key = $1",
@@ -53,9 +60,7 @@ async fn a_451_is_retried_later_and_the_mail_arrives_once() {
     app.smtp.script(&[Answer::TryLater]);
     let now = Utc::now();
 
-    let first = outbox::send_due(&app.pool, &mailer, now, |_| {})
-        .await
-        .unwrap();
+    let first = pass(&app, &mailer, now).await;
     assert_eq!(
         first,
         Summary {
@@ -72,15 +77,11 @@ async fn a_451_is_retried_later_and_the_mail_arrives_once() {
     assert!(app.smtp.received().is_empty());
 
     // Not due again straight away: the retry waits its backoff.
-    let again = outbox::send_due(&app.pool, &mailer, now, |_| {})
-        .await
-        .unwrap();
+    let again = pass(&app, &mailer, now).await;
     assert_eq!(again.handled(), 0);
 
     let later = now + Duration::minutes(2);
-    let second = outbox::send_due(&app.pool, &mailer, later, |_| {})
-        .await
-        .unwrap();
+    let second = pass(&app, &mailer, later).await;
     assert_eq!(
         second,
         Summary {
@@ -94,13 +95,7 @@ async fn a_451_is_retried_later_and_the_mail_arrives_once() {
     assert_eq!(row(&app, "busy").await, ("sent".to_owned(), 2, None));
     // Nothing is ever sent twice.
     let much_later = now + Duration::days(2);
-    assert_eq!(
-        outbox::send_due(&app.pool, &mailer, much_later, |_| {})
-            .await
-            .unwrap()
-            .handled(),
-        0
-    );
+    assert_eq!(pass(&app, &mailer, much_later).await.handled(), 0);
     assert_eq!(app.smtp.received().len(), 1);
 }
 
@@ -111,9 +106,7 @@ async fn a_550_fails_at_once_with_the_reason_and_is_not_retried() {
     queue(&app, &["nobody", "somebody"]).await;
     app.smtp.script(&[Answer::NoMailbox]);
     let now = Utc::now();
-    let summary = outbox::send_due(&app.pool, &mailer, now, |_| {})
-        .await
-        .unwrap();
+    let summary = pass(&app, &mailer, now).await;
     assert_eq!(
         summary,
         Summary {
@@ -134,13 +127,7 @@ async fn a_550_fails_at_once_with_the_reason_and_is_not_retried() {
         "{error}"
     );
     let much_later = now + Duration::days(2);
-    assert_eq!(
-        outbox::send_due(&app.pool, &mailer, much_later, |_| {})
-            .await
-            .unwrap()
-            .handled(),
-        0
-    );
+    assert_eq!(pass(&app, &mailer, much_later).await.handled(), 0);
     assert_eq!(
         app.smtp.refused(),
         1,
@@ -156,15 +143,11 @@ async fn a_connection_dropped_mid_data_is_retried_and_the_mail_arrives_once() {
     queue(&app, &["dropped"]).await;
     app.smtp.script(&[Answer::DropMidData]);
     let now = Utc::now();
-    let first = outbox::send_due(&app.pool, &mailer, now, |_| {})
-        .await
-        .unwrap();
+    let first = pass(&app, &mailer, now).await;
     assert_eq!(first.retried, 1);
     assert!(app.smtp.received().is_empty());
     let later = now + Duration::minutes(2);
-    let second = outbox::send_due(&app.pool, &mailer, later, |_| {})
-        .await
-        .unwrap();
+    let second = pass(&app, &mailer, later).await;
     assert_eq!(second.sent, 1);
     let received = app.smtp.received();
     assert_eq!(received.len(), 1);
@@ -179,9 +162,7 @@ async fn transient_failures_stop_after_the_last_attempt() {
     app.smtp.script(&[Answer::TryLater; MAX_ATTEMPTS as usize]);
     let mut at = Utc::now();
     for _ in 0..MAX_ATTEMPTS {
-        outbox::send_due(&app.pool, &mailer, at, |_| {})
-            .await
-            .unwrap();
+        pass(&app, &mailer, at).await;
         at += Duration::hours(3);
     }
     let (status, attempts, error) = row(&app, "always-busy").await;
@@ -190,13 +171,7 @@ async fn transient_failures_stop_after_the_last_attempt() {
         ("failed", i64::from(MAX_ATTEMPTS))
     );
     assert!(error.unwrap().contains("451"));
-    assert_eq!(
-        outbox::send_due(&app.pool, &mailer, at, |_| {})
-            .await
-            .unwrap()
-            .handled(),
-        0
-    );
+    assert_eq!(pass(&app, &mailer, at).await.handled(), 0);
     assert_eq!(app.smtp.refused(), MAX_ATTEMPTS as usize);
 }
 
@@ -252,9 +227,7 @@ async fn without_an_smtp_server_mail_is_written_as_eml_files_named_for_kind_and_
         .await
         .unwrap();
     drop(conn);
-    let summary = outbox::send_due(&app.pool, &mailer, Utc::now(), |_| {})
-        .await
-        .unwrap();
+    let summary = pass(&app, &mailer, Utc::now()).await;
     assert_eq!(summary.sent, 1);
     let files: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -44,7 +44,7 @@ pub struct AppState {
 impl AppState {
     /// An amount in the deployment's currency, as pages show it (e.g. `$12.50`).
     pub fn money(&self, cents: i64) -> String {
-        crate::domain::money::Cents(cents).display(&self.settings.currency)
+        self.settings.money(cents)
     }
 }
 
@@ -68,6 +68,14 @@ pub struct Settings {
     /// Verifies `Stripe-Signature` on `/stripe/webhook`; the simulator signs with it too.
     pub webhook_secret: String,
     pub order_rules: OrderRules,
+}
+
+impl Settings {
+    /// An amount in the deployment's currency (e.g. `$12.50`), for code that has the settings but
+    /// not the whole state (mails queued inside a webhook's transaction).
+    pub fn money(&self, cents: i64) -> String {
+        crate::domain::money::Cents(cents).display(&self.currency)
+    }
 }
 
 /// The signed-in user of this request, with the session it came from.

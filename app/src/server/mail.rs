@@ -100,17 +100,10 @@ fn text(blocks: &[Block], footer: &Footer) -> String {
         }
         out.push_str("\n\n");
     }
-    out.push_str("-- \n");
-    match footer {
-        Footer::Essential(why) => {
-            let _ = writeln!(out, "{BUSINESS} - {why}");
-        }
-        Footer::Optional { why, settings_url } => {
-            let _ = writeln!(
-                out,
-                "{BUSINESS} - {why}\nTurn these emails off: {settings_url}"
-            );
-        }
+    let (Footer::Essential(why) | Footer::Optional { why, .. }) = footer;
+    let _ = writeln!(out, "-- \n{BUSINESS} - {why}");
+    if let Footer::Optional { settings_url, .. } = footer {
+        let _ = writeln!(out, "Turn these emails off: {settings_url}");
     }
     out
 }

@@ -104,7 +104,7 @@ pub async fn order_confirmation(
         .filter(|e| e.status == "scheduled")
         .map(|e| crate::server::services::orders::human_date(e.delivery_date))
         .collect();
-    let money = |cents: i64| Cents(cents).display(&settings.currency);
+    let money = |cents| settings.money(cents);
     let mail = render(
         &customer.first_name,
         &mail::OrderConfirmation {
@@ -156,6 +156,16 @@ pub async fn refund(
     .await
 }
 
+/// The partner, if they still want commission-review mails (they can turn them off).
+async fn wanting_commission_mail(
+    conn: &mut DbConn,
+    partner_id: i64,
+) -> sqlx::Result<Option<PartnerRow>> {
+    Ok(partners::find(&mut *conn, partner_id)
+        .await?
+        .filter(|partner| partner.email_commissions))
+}
+
 /// One mail for the commissions of `partner_id` approved in one review (one click approves one or
 /// all), unless the partner turned commission mails off.
 pub async fn commissions_approved(
@@ -168,18 +178,15 @@ pub async fn commissions_approved(
     let (Some(first), Some(last)) = (approved.first(), approved.last()) else {
         return Ok(false);
     };
-    let Some(partner) = partners::find(&mut *conn, partner_id).await? else {
+    let Some(partner) = wanting_commission_mail(conn, partner_id).await? else {
         return Ok(false);
     };
-    if !partner.email_commissions {
-        return Ok(false);
-    }
     let total: i64 = approved.iter().map(|c| c.amount_cents).sum();
     let mail = render(
         &partner.first_name,
         &mail::CommissionsApproved {
             count: approved.len(),
-            total: Cents(total).display(&settings.currency),
+            total: settings.money(total),
             dashboard_url: dashboard_url(settings),
         },
     );
@@ -203,13 +210,10 @@ pub async fn commission_rejected(
     let Some(commission) = commissions::find(&mut *conn, commission_id).await? else {
         return Ok(false);
     };
-    let Some(partner) = partners::find(&mut *conn, commission.partner_id).await? else {
+    let Some(partner) = wanting_commission_mail(conn, commission.partner_id).await? else {
         return Ok(false);
     };
-    if !partner.email_commissions {
-        return Ok(false);
-    }
-    let money = |cents: i64| Cents(cents).display(&settings.currency);
+    let money = |cents| settings.money(cents);
     let mail = render(
         &partner.first_name,
         &mail::CommissionRejected {

@@ -32,7 +32,15 @@ pub async fn accept(state: &AppState, payment_id: i64) -> Result<String, AppErro
         .ok_or(AppError::NotFound)?;
     let summary = if payment.stripe_invoice_id.is_some() {
         orders::lock(&mut tx, order.id).await?;
-        settlement::settle_invoice(&mut tx, &state.settings, payment.id, &order, now).await?
+        settlement::settle_invoice(
+            &mut tx,
+            &state.settings,
+            payment.id,
+            payment.amount_cents,
+            &order,
+            now,
+        )
+        .await?
     } else {
         settlement::settle_one_off(&mut tx, &state.settings, &payment, &order, now).await?
     };

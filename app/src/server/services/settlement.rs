@@ -72,11 +72,13 @@ async fn activate_order(
 
 /// A subscription invoice's payment that is `succeeded`: the order is active, the invoice pays for
 /// one delivery (the n-th invoice for the n-th date), and the code use and commission are recorded.
-/// The caller holds the order's row lock (see `orders::lock`).
+/// `amount_cents` is what the invoice's payment received. The caller holds the order's row lock
+/// (see `orders::lock`).
 pub async fn settle_invoice(
     conn: &mut DbConn,
     settings: &Settings,
     payment_id: i64,
+    amount_cents: i64,
     order: &orders::OrderRow,
     now: DateTime<Utc>,
 ) -> Result<Summary, AppError> {
@@ -102,10 +104,7 @@ pub async fn settle_invoice(
     )
     .await?;
     if n == 0 {
-        let amount = payments::find(conn, payment_id)
-            .await?
-            .map_or(order.total_cents, |p| p.amount_cents);
-        notices::order_confirmation(conn, settings, order, amount, now).await?;
+        notices::order_confirmation(conn, settings, order, amount_cents, now).await?;
     }
     let paid = commissions::Paid {
         id: payment_id,

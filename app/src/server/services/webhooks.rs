@@ -79,7 +79,6 @@ pub async fn receive(
     )?;
     let event = event::parse(body).map_err(WebhookError::Payload)?;
     let context = Context {
-        currency: state.settings.currency.clone(),
         settings: state.settings.clone(),
         hint: gateway_hint(state, &event).await,
         cancel_orders: Vec::new(),
@@ -138,9 +137,8 @@ pub(super) async fn apply(
 
 /// What the handlers need besides the event and the transaction.
 pub(super) struct Context {
-    /// The deployment's currency (upper case): what every payment is asked in.
-    currency: String,
-    /// For the customer mails settling queues (links, amounts).
+    /// The deployment's settings: its currency (upper case) is what every payment is asked in;
+    /// the customer mails settling queues take their links and amounts from them.
     settings: std::sync::Arc<crate::server::context::Settings>,
     /// An id the event lacked, asked of the gateway before the transaction (see [`gateway_hint`]).
     hint: Option<String>,
@@ -333,14 +331,14 @@ async fn invoice_paid(
     let review = if matches!(order.status.as_str(), "cancelled" | "refunded") {
         Some(payments::Review {
             expected_cents: expected,
-            expected_currency: context.currency.clone(),
+            expected_currency: context.settings.currency.clone(),
             reason: format!(
                 "The subscription had already ended ({}) when this invoice was paid.",
                 order.status
             ),
         })
     } else {
-        mismatch(amount, &currency, expected, &context.currency)
+        mismatch(amount, &currency, expected, &context.settings.currency)
     };
     let new_payment = payments::NewPayment {
         user_id: order.user_id,
@@ -376,7 +374,8 @@ async fn invoice_paid(
             format!("needs review: {}", review.reason)
         }
         None => {
-            settlement::settle_invoice(conn, &context.settings, payment_id, &order, now).await?
+            settlement::settle_invoice(conn, &context.settings, payment_id, amount, &order, now)
+                .await?
         }
     };
     let reversed = apply_early_reversals(conn, payment_id, context, now).await?;

@@ -52,6 +52,10 @@ export default defineConfig({
       MAIL_DIR: process.env.E2E_MAIL_DIR,
       RUST_LOG: 'warn',
       TRUST_PROXY: 'true',
+      // Same-day orders, so the florist test can deliver today (tests/florist.spec.mjs).
+      ORDER_LEAD_DAYS: '0',
+      // Delivery photos florists upload go with the test's database, not into end2end/data.
+      PHOTO_DIR: join(dataDir, 'photos'),
       E2E_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD || 'e2e admin password',
     },
   },

@@ -60,11 +60,15 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
     pub mail_dir: String,
+    /// Delivery photos florists upload (`PHOTO_DIR`, default `data/photos`).
+    pub photo_dir: String,
     /// SMTP connections kept open; each carries one mail at a time.
     pub smtp_connections: u32,
     /// How often the mail sender looks for due mail (retries, and mail queued by other instances);
     /// mail queued by this instance is sent at once.
     pub mail_poll_interval: std::time::Duration,
+    /// How often each server runs the delivery-notifications job (`DELIVERY_JOB_MINUTES`, default 60).
+    pub delivery_job_interval: std::time::Duration,
 }
 
 /// A setting that is missing or malformed.
@@ -334,6 +338,7 @@ impl Config {
             ));
         }
         let mail_poll_interval = seconds(var, "MAIL_POLL_SECS", 1..=3_600, 10)?;
+        let delivery_job_interval = seconds(var, "DELIVERY_JOB_MINUTES", 1..=1_440, 60)? * 60;
         let smtp_connections = match var("SMTP_CONNECTIONS") {
             None => 8,
             Some(v) => v
@@ -384,8 +389,10 @@ impl Config {
             smtp_url,
             mail_from,
             mail_poll_interval,
+            delivery_job_interval,
             smtp_connections,
             mail_dir: var("MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned()),
+            photo_dir: var("PHOTO_DIR").unwrap_or_else(|| "data/photos".to_owned()),
         })
     }
 

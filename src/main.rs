@@ -81,6 +81,13 @@ enum LoadCommand {
 enum JobCommand {
     /// Send every mail that is due now (SMTP_URL, or .eml files under MAIL_DIR) and print a summary.
     SendEmails,
+    /// Offer deliveries to florists 14 days ahead, remind at 7, expire and reassign unanswered
+    /// offers, and mail florists on the delivery day (safe to run any number of times a day).
+    DeliveryNotifications {
+        /// Run as if it were this time (RFC 3339, e.g. 2026-12-06T08:00:00Z); default: now.
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -206,6 +213,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Jobs {
             command: JobCommand::SendEmails,
         } => send_emails(&config).await,
+        Command::Jobs {
+            command: JobCommand::DeliveryNotifications { now },
+        } => delivery_notifications(&config, now.as_deref()).await,
         Command::LoadTest { command } => load_test(command, &config).await,
         Command::SeedDemo => {
             let state = http::build_state(&config).await?;
@@ -288,6 +298,58 @@ async fn send_emails(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `jobs delivery-notifications`: one run with a progress line per batch, then a summary.
+async fn delivery_notifications(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
+    use app::server::services::delivery_job::{self, Run};
+    let now = match now {
+        Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
+            .with_context(|| {
+                format!("--now {raw:?} is not an RFC 3339 time like 2026-12-06T08:00:00Z")
+            })?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let state = http::build_state(config).await?;
+    println!(
+        "Delivery notifications as of {} ({} business time)",
+        now.to_rfc3339(),
+        state.settings.business_tz
+    );
+    let started = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let run = delivery_job::run(&state, now, |step, so_far| {
+        let line = format!(
+            "  {step}: {} offered, {} reminded, {} expired, {} reassigned, {} flagged, {} delivery-day mails",
+            so_far.offered, so_far.reminded, so_far.expired, so_far.reassigned, so_far.flagged, so_far.day_mails
+        );
+        if terminal {
+            eprint!("\r{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    })
+    .await?;
+    if terminal {
+        eprintln!();
+    }
+    match run {
+        Run::Busy => {
+            anyhow::bail!("another instance is running this job right now; nothing was done")
+        }
+        Run::Done(s) => println!(
+            "Done in {:.1} s: {} offered, {} reminded, {} expired, {} reassigned, {} flagged for an admin, {} delivery-day mails. Mail goes out with the mail sender (or `jobs send-emails`).",
+            started.elapsed().as_secs_f64(),
+            s.offered,
+            s.reminded,
+            s.expired,
+            s.reassigned,
+            s.flagged,
+            s.day_mails
+        ),
+    }
+    Ok(())
+}
+
 /// Asks twice on a terminal; reads one line from stdin otherwise (for scripts).
 fn read_new_password() -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
@@ -311,6 +373,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let state = http::build_state(&config).await?;
     let _maintenance = http::spawn_maintenance(state.clone(), config.maintenance_interval);
     let _mail = http::spawn_mail_sender(&state, &config)?;
+    let _deliveries =
+        app::server::services::delivery_job::spawn(state.clone(), config.delivery_job_interval);
     let router = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await

@@ -57,11 +57,15 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     drop(conn);
 
     let code = seed_partners(state, &password).await?;
+    seed_florists(state, &password).await?;
 
     let logins = format!(
         "FutureFlower demo logins (password for every account: {password})\n\
          admin     admin@example.com\n\
          partner   rosie@example.com   (Rosie's Roses, approved; code {code})\n\
+         florist   fiona@example.com   (Fern & Petal: Newtown and Enmore, Sydney)\n\
+         florist   hugo@example.com    (Harbour Blooms: Newtown and Surry Hills, Sydney)\n\
+         florist   bea@example.com     (Bloom Room: Newtown, paused for a month)\n\
          customer  {}\n\
          new customer (no orders yet, can use the code)  {}\n",
         CUSTOMERS[0].2, CUSTOMERS[4].2
@@ -89,6 +93,7 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
         business_name: business.into(),
         phone: "+61 2 9999 0000".into(),
         partner_type: "non_delivery".into(),
+        florist: partners::FloristForm::default(),
     };
     let rosie_user = partners::register(
         state,
@@ -139,6 +144,7 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
             country: "AU".into(),
             delivery_notes: String::new(),
             message: "With love".into(),
+            ..OrderForm::default()
         };
         let order = orders::create(state, &user, &form)
             .await
@@ -193,4 +199,116 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
         pending.len()
     );
     Ok(code)
+}
+
+/// Delivery florists: two covering Newtown (where the demo orders go), one of them paused, one
+/// more for Surry Hills; and a paid order in Marrickville, which nobody covers (the job sets it
+/// aside for an admin). The server's delivery job offers the Newtown deliveries as it starts.
+async fn seed_florists(state: &AppState, password: &str) -> anyhow::Result<()> {
+    use app::domain::delivery::{AreaInput, ShopAddress};
+    let err = |what: &'static str| move |e: app::dto::AppError| anyhow::anyhow!("{what}: {e}");
+    println!("seed-demo: creating delivery florists…");
+    let area = |suburb: &str| AreaInput {
+        on: true,
+        suburb: suburb.into(),
+        city: "Sydney".into(),
+        state: "NSW".into(),
+        postcode: String::new(),
+        country: "AU".into(),
+    };
+    let florists = [
+        (
+            "fiona@example.com",
+            "Fiona",
+            "Fern & Petal",
+            "fern-and-petal",
+            "Enmore",
+            vec![area("Newtown"), area("Enmore")],
+        ),
+        (
+            "hugo@example.com",
+            "Hugo",
+            "Harbour Blooms",
+            "harbour-blooms",
+            "Surry Hills",
+            vec![area("Newtown"), area("Surry Hills")],
+        ),
+        (
+            "bea@example.com",
+            "Bea",
+            "Bloom Room",
+            "bloom-room",
+            "Newtown",
+            vec![area("Newtown")],
+        ),
+    ];
+    for (email, first, business, slug, suburb, areas) in florists {
+        let form = partners::Registration {
+            email: email.into(),
+            password: password.into(),
+            first_name: first.into(),
+            last_name: "Florist".into(),
+            business_name: business.into(),
+            phone: "+61 2 9555 0100".into(),
+            partner_type: "delivery".into(),
+            florist: partners::FloristForm {
+                booking_slug: slug.into(),
+                address: ShopAddress {
+                    street_address: "10 King St".into(),
+                    suburb: suburb.into(),
+                    city: "Sydney".into(),
+                    state: "NSW".into(),
+                    postcode: "2042".into(),
+                    country: "AU".into(),
+                },
+                areas,
+            },
+        };
+        let user = partners::register(state, &form)
+            .await
+            .map_err(err("registering a demo florist"))?;
+        let partner = app::server::db::partners::find_by_user(&state.db, user)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("{email}'s partner row is missing"))?;
+        partners::change_status(state, partner.id, "approve")
+            .await
+            .map_err(err("approving a demo florist"))?;
+        if slug == "bloom-room" {
+            let back = Utc::now().date_naive() + chrono::Days::new(30);
+            app::server::db::florists::set_pause(&state.db, partner.id, Some(back), Utc::now())
+                .await?;
+            println!("  florist {email} ({business}, paused until {back})");
+        } else {
+            println!("  florist {email} ({business})");
+        }
+    }
+    // A delivery in a suburb no florist covers.
+    let email = CUSTOMERS[3].2;
+    let user: app::server::context::CurrentUser = users::find_signed_in_by_email(&state.db, email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo customer {email} is missing"))?
+        .into();
+    let form = OrderForm {
+        kind: "single_delivery".into(),
+        budget: "90".into(),
+        first_delivery_date: (Utc::now().date_naive() + chrono::Days::new(10)).to_string(),
+        recipient_name: "Sam Lee".into(),
+        street_address: "3 Illawarra Rd".into(),
+        suburb: "Marrickville".into(),
+        city: "Sydney".into(),
+        state: "NSW".into(),
+        postcode: "2204".into(),
+        country: "AU".into(),
+        message: "Thinking of you".into(),
+        occasion: "get_well".into(),
+        ..OrderForm::default()
+    };
+    let order = orders::create(state, &user, &form)
+        .await
+        .map_err(err("demo order in Marrickville"))?;
+    orders::pay(state, &user, order)
+        .await
+        .map_err(err("paying the Marrickville order"))?;
+    println!("  {email} ordered a delivery in Marrickville, which no florist covers");
+    Ok(())
 }

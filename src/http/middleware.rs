@@ -211,18 +211,62 @@ pub async fn client_ip(
 }
 
 /// The tracing span of a request, carrying its id so every log line can be matched to a user report.
-/// Pages whose path carries a one-time secret (a password-reset link).
+/// Paths that carry a secret (a password-reset link, a florist's delivery-request link), and how
+/// logs show them.
+const TOKEN_PREFIXES: [(&str, &str); 2] = [
+    ("/reset-password/", "/reset-password/…"),
+    ("/partner/delivery-request/", "/partner/delivery-request/…"),
+];
+
 fn is_token_page(path: &str) -> bool {
-    path.starts_with("/reset-password/")
+    TOKEN_PREFIXES.iter().any(|(p, _)| path.starts_with(p))
 }
 
 /// The path as logs show it: a token page's secret is cut off.
 fn loggable_path(path: &str) -> &str {
-    if is_token_page(path) {
-        "/reset-password/…"
+    TOKEN_PREFIXES
+        .iter()
+        .find(|(p, _)| path.starts_with(p))
+        .map_or(path, |(_, shown)| shown)
+}
+
+/// Where a delivery photo may be posted: the florist's answer forms.
+pub fn is_upload(path: &str) -> bool {
+    path.ends_with("/respond")
+        && (path.starts_with("/partner/delivery-request/")
+            || path.starts_with("/partner/deliveries/"))
+}
+
+/// Form posts are small; anything bigger than this is refused before it is read…
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// …except a florist's answer, which may carry a photo (8 MB, plus the form around it).
+pub const UPLOAD_LIMIT_BYTES: usize = app::domain::delivery::MAX_PHOTO_BYTES + 512 * 1024;
+
+/// Refuses bodies over the path's limit: at once when the declared length is over, and while
+/// reading otherwise (the extractors then answer 413).
+pub async fn body_limit(request: Request, next: Next) -> Response {
+    let upload = is_upload(request.uri().path());
+    let limit = if upload {
+        UPLOAD_LIMIT_BYTES
     } else {
-        path
+        BODY_LIMIT_BYTES
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        let message = if upload {
+            "That photo is too big (over 8 MB). Go back, choose a smaller one and send it again."
+        } else {
+            "That request is too large."
+        };
+        return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
     }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 pub fn request_span(request: &Request) -> tracing::Span {

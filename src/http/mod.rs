@@ -3,6 +3,7 @@
 //! Layers, outermost first: request id → trace → panic catcher → body limit → compression →
 //! security headers → same-origin check → client address → session and signed-in user (axum-login).
 
+pub mod deliveries;
 pub mod email_preview;
 pub mod middleware;
 pub mod stripe_webhook;
@@ -23,12 +24,8 @@ use std::sync::Arc;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-
-/// Form posts are small; anything bigger than this is refused before it is read.
-const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// Connects to the database, applies migrations and assembles the shared state.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
@@ -58,6 +55,7 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
                 |s| s.expose().to_owned(),
             ),
             order_rules: config.order_rules,
+            photo_dir: config.photo_dir.clone(),
         }),
         limits: Arc::new(if config.rate_limits {
             RateLimits::default()
@@ -120,6 +118,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
             "/admin/emails/preview/{kind}/html",
             get(email_preview::html),
         )
+        .route(
+            "/partner/delivery-request/{token}/respond",
+            axum::routing::post(deliveries::respond_by_link),
+        )
+        .route(
+            "/partner/deliveries/{id}/respond",
+            axum::routing::post(deliveries::respond_signed_in),
+        )
+        .route("/admin/delivery-photos/{id}", get(deliveries::photo))
         .nest_service(
             "/pkg",
             static_files(&format!("{}/pkg", config.site_root), hashed),
@@ -138,9 +145,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
                 .layer(CatchPanicLayer::custom(middleware::panic_response))
-                .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-                // The limit wraps the body type; the layers below expect axum's plain `Body`.
-                .map_request(|request: http::Request<_>| request.map(axum::body::Body::new))
+                .layer(axum::middleware::from_fn(middleware::body_limit))
                 .layer(CompressionLayer::new())
                 .layer(axum::middleware::from_fn_with_state(
                     headers,
@@ -153,6 +158,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .layer(axum::middleware::from_fn_with_state(
                     config.trust_proxy,
                     middleware::client_ip,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    deliveries::booking_link,
                 ))
                 .layer(axum::middleware::from_fn(app::server::auth::user_slot))
                 .layer(app::server::auth::layer(

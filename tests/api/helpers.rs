@@ -114,6 +114,8 @@ pub struct TestApp {
     pub client: Client,
     /// The SMTP server the app's mail goes to (`SMTP_URL`).
     pub smtp: SmtpServer,
+    /// The server's configuration, for running its jobs from the test (at a time the test sets).
+    pub config: Config,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -149,6 +151,8 @@ impl TestApp {
             ("ORDER_LEAD_DAYS", "2".to_owned()),
             ("SITE_URL", address.clone()),
             ("SMTP_URL", smtp.url.clone()),
+            // Mail queued by jobs the test runs reaches the server's sender within a second.
+            ("MAIL_POLL_SECS", "1".to_owned()),
             (
                 "MAIL_DIR",
                 std::env::temp_dir()
@@ -162,6 +166,7 @@ impl TestApp {
             vars.insert(key, (*value).to_owned());
         }
         let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
+        let server_config = config.clone();
         // The server runs as in production: on its own multi-threaded runtime and thread, reached
         // only over TCP; the test's runtime just plays the browser.
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -173,6 +178,7 @@ impl TestApp {
                 .build()
                 .expect("server runtime");
             runtime.block_on(async move {
+                let config = server_config;
                 let state = match futureflower::http::build_state(&config).await {
                     Ok(state) => state,
                     Err(e) => {
@@ -209,6 +215,21 @@ impl TestApp {
             pool,
             client: browser(),
             smtp,
+            config,
+        }
+    }
+
+    /// Runs the delivery-notifications job once, as `futureflower jobs delivery-notifications
+    /// --now <now>` does (its mail goes out through the server's sender).
+    pub async fn delivery_job(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> app::server::services::delivery_job::Summary {
+        use app::server::services::delivery_job::{Run, run};
+        let state = futureflower::http::state_with_pool(&self.config, self.pool.clone());
+        match run(&state, now, |_, _| {}).await.expect("delivery job") {
+            Run::Done(summary) => summary,
+            Run::Busy => panic!("the delivery job's lease was held"),
         }
     }
 

@@ -7,6 +7,7 @@
 mod accounts;
 mod admin;
 mod cli;
+mod delivery;
 mod fake_stripe;
 mod helpers;
 mod mail;

@@ -23,8 +23,15 @@ pub async fn sign_up(
         async {
             let state = context::app_state()?;
             state.limits.signup.check(&context::client_key())?;
-            let user_id =
-                accounts::sign_up(&state, &email, &password, &first_name, &last_name).await?;
+            let user_id = accounts::sign_up(
+                &state,
+                &email,
+                &password,
+                &first_name,
+                &last_name,
+                context::booking_partner(),
+            )
+            .await?;
             context::start_session(user_id).await?;
             leptos_axum::redirect(&context::safe_next(next.as_deref(), "/account"));
             Ok(())

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod delivery;
 pub mod orders;
 pub mod partners;
 pub mod settings;

@@ -36,6 +36,8 @@ pub async fn create_order(
     country: String,
     #[server(default)] delivery_notes: String,
     #[server(default)] message: String,
+    #[server(default)] recipient_phone: String,
+    #[server(default)] occasion: String,
     #[server(default)] code: String,
 ) -> Result<(), AppError> {
     use crate::domain::order::OrderForm;
@@ -59,6 +61,8 @@ pub async fn create_order(
                 country,
                 delivery_notes,
                 message,
+                recipient_phone,
+                occasion,
             };
             let id = orders::create(&app, &user, &form).await?;
             // A code from a partner's share link goes along, ready to apply at checkout.

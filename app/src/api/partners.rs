@@ -3,6 +3,7 @@
 
 use crate::dto::AppError;
 use crate::dto::Paged;
+use crate::dto::delivery::AreaField;
 use crate::dto::orders::CheckoutTotals;
 use crate::dto::partners::{
     AdminPartnerDetail, AdminPartnerRow, CodeCheck, CommissionLine, PartnerDashboard,
@@ -20,12 +21,21 @@ pub async fn register_partner(
     business_name: String,
     #[server(default)] phone: String,
     partner_type: String,
+    #[server(default)] booking_slug: String,
+    #[server(default)] street_address: String,
+    #[server(default)] suburb: String,
+    #[server(default)] city: String,
+    #[server(default)] state: String,
+    #[server(default)] postcode: String,
+    #[server(default)] country: String,
+    #[server(default)] areas: Vec<AreaField>,
 ) -> Result<(), AppError> {
+    use crate::domain::delivery::ShopAddress;
     use crate::server::{context, services::partners};
     context::respond(
         async {
-            let state = context::app_state()?;
-            state.limits.signup.check(&context::client_key())?;
+            let app = context::app_state()?;
+            app.limits.signup.check(&context::client_key())?;
             let form = partners::Registration {
                 email,
                 password,
@@ -34,8 +44,20 @@ pub async fn register_partner(
                 business_name,
                 phone,
                 partner_type,
+                florist: partners::FloristForm {
+                    booking_slug,
+                    address: ShopAddress {
+                        street_address,
+                        suburb,
+                        city,
+                        state,
+                        postcode,
+                        country,
+                    },
+                    areas: areas.iter().map(AreaField::to_input).collect(),
+                },
             };
-            let user_id = partners::register(&state, &form).await?;
+            let user_id = partners::register(&app, &form).await?;
             context::start_session(user_id).await?;
             leptos_axum::redirect("/partner/dashboard");
             Ok(())

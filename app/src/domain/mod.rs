@@ -2,6 +2,7 @@
 //! without a database; services call these and persist the results.
 
 pub mod account;
+pub mod delivery;
 pub mod money;
 pub mod order;
 pub mod partner;

@@ -216,6 +216,10 @@ pub struct OrderForm {
     pub country: String,
     pub delivery_notes: String,
     pub message: String,
+    /// Optional; shown only to the florist who accepts a delivery.
+    pub recipient_phone: String,
+    /// A key of [`crate::domain::delivery::OCCASIONS`] (empty: none).
+    pub occasion: String,
 }
 
 /// An order that passed every rule; only [`validate_order`] makes one.
@@ -235,6 +239,8 @@ pub struct NewOrder {
     pub country: String,
     pub delivery_notes: String,
     pub message: String,
+    pub recipient_phone: String,
+    pub occasion: String,
     pub subtotal: Cents,
 }
 
@@ -382,6 +388,18 @@ pub fn validate_order(
         optional(&form.delivery_notes, 500, "delivery notes"),
     );
     let message = errors.check("message", optional(&form.message, 500, "card message"));
+    let recipient_phone = errors.check(
+        "recipient_phone",
+        super::validation::optional_phone(&form.recipient_phone),
+    );
+    let occasion = errors.check(
+        "occasion",
+        super::delivery::OCCASIONS
+            .iter()
+            .find(|(key, _)| *key == form.occasion.trim())
+            .map(|(key, _)| (*key).to_owned())
+            .ok_or_else(|| "Choose an occasion from the list.".to_owned()),
+    );
 
     let (
         Some(kind),
@@ -398,6 +416,8 @@ pub fn validate_order(
         Some(country),
         Some(delivery_notes),
         Some(message),
+        Some(recipient_phone),
+        Some(occasion),
     ) = (
         kind,
         budget,
@@ -413,6 +433,8 @@ pub fn validate_order(
         country,
         delivery_notes,
         message,
+        recipient_phone,
+        occasion,
     )
     else {
         return Err(errors.into_vec());
@@ -438,6 +460,8 @@ pub fn validate_order(
         country,
         delivery_notes,
         message,
+        recipient_phone,
+        occasion,
         subtotal,
     })
 }
@@ -529,6 +553,8 @@ mod tests {
             country: "au".into(),
             delivery_notes: "Leave with the concierge".into(),
             message: "Happy birthday!\r\nLove, Sam".into(),
+            recipient_phone: "0400 000 111".into(),
+            occasion: "birthday".into(),
         }
     }
 

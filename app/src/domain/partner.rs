@@ -136,33 +136,13 @@ pub fn validate_registration(
             "The business name needs at least one letter or digit.",
         );
     }
-    let phone = phone.trim().to_owned();
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    if !phone.is_empty()
-        && (!(6..=15).contains(&digits)
-            || !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-()".contains(c)))
-    {
-        errors.add(
-            "phone",
-            "Enter a phone number of 6 to 15 digits (spaces, +, - and brackets are fine), or leave it empty.",
-        );
+    let phone = errors
+        .check("phone", super::validation::optional_phone(phone))
+        .unwrap_or_default();
+    let partner_type = PartnerType::parse(partner_type);
+    if partner_type.is_none() {
+        errors.add("partner_type", "Choose a partner type.");
     }
-    let partner_type = match PartnerType::parse(partner_type) {
-        Some(PartnerType::NonDelivery) => Some(PartnerType::NonDelivery),
-        Some(PartnerType::Delivery) => {
-            errors.add(
-                "partner_type",
-                "Delivery florist sign-up opens soon. Join as a referral partner for now.",
-            );
-            None
-        }
-        None => {
-            errors.add("partner_type", "Choose a partner type.");
-            None
-        }
-    };
     match (account, partner_type) {
         (Ok(account), Some(partner_type)) if errors.is_empty() => Ok(NewPartner {
             account,
@@ -305,8 +285,7 @@ mod tests {
 
     #[test]
     fn registration_reports_every_field() {
-        let errors =
-            validate_registration("x", "short", "", "", " ", "12", "delivery").unwrap_err();
+        let errors = validate_registration("x", "short", "", "", " ", "12", "florist").unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         for f in [
             "email",

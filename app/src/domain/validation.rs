@@ -43,3 +43,19 @@ impl FieldErrors {
         self.0
     }
 }
+
+/// An optional phone number: empty, or 6 to 15 digits with spaces, `+`, `-` and brackets.
+pub fn optional_phone(raw: &str) -> Result<String, String> {
+    let phone = raw.trim().to_owned();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if phone.is_empty()
+        || ((6..=15).contains(&digits)
+            && phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-()".contains(c)))
+    {
+        Ok(phone)
+    } else {
+        Err("Enter a phone number of 6 to 15 digits (spaces, +, - and brackets are fine), or leave it empty.".into())
+    }
+}

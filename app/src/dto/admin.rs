@@ -14,6 +14,8 @@ pub struct AdminOverview {
     pub payments_to_review: i64,
     /// Mails that failed for good (the outbox page can send them again).
     pub emails_failed: i64,
+    /// Deliveries no florist has taken, waiting for an admin to assign one.
+    pub deliveries_waiting: i64,
     pub signups_last_7_days: i64,
     pub recent_users: Vec<UserRow>,
 }

@@ -6,6 +6,7 @@
 //! token hashes).
 
 pub mod admin;
+pub mod delivery;
 pub mod error;
 pub mod orders;
 pub mod partners;

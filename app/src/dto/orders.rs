@@ -93,8 +93,9 @@ pub struct OrderSummary {
     pub total: String,
     pub placed: String,
     pub payments: Vec<PaymentLine>,
-    /// The next few scheduled deliveries, formatted for people.
-    pub upcoming: Vec<String>,
+    /// The next few scheduled deliveries, formatted for people, each with its florist if one
+    /// has accepted it.
+    pub upcoming: Vec<(String, Option<String>)>,
     pub scheduled_count: usize,
     pub delivered_count: usize,
     /// A running subscription its customer (or an admin) may stop.

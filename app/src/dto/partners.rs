@@ -56,6 +56,8 @@ pub struct PartnerDashboard {
     pub status_filter: Option<String>,
     /// Mails when commissions are approved or rejected (the partner can turn them off).
     pub email_commissions: bool,
+    /// A delivery florist's booking link, areas, pause and requests.
+    pub florist: Option<crate::dto::delivery::FloristPanel>,
 }
 
 /// A valid code, as the customer sees it confirmed.
@@ -91,6 +93,8 @@ pub struct AdminPartnerDetail {
     pub approved: String,
     pub paid: String,
     pub commissions: Vec<CommissionLine>,
+    /// A delivery florist's details and record.
+    pub florist: Option<crate::dto::delivery::FloristRecord>,
 }
 
 /// The program's terms as everyone may read them (the partner sign-up page says what partners earn).

@@ -68,6 +68,8 @@ pub struct Settings {
     /// Verifies `Stripe-Signature` on `/stripe/webhook`; the simulator signs with it too.
     pub webhook_secret: String,
     pub order_rules: OrderRules,
+    /// Where delivery photos are kept (`PHOTO_DIR`, default `data/photos`).
+    pub photo_dir: String,
 }
 
 impl Settings {
@@ -149,6 +151,27 @@ pub fn client_key() -> String {
     parts()
         .and_then(|p| p.extensions.get::<ClientIp>().copied())
         .map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string())
+}
+
+/// The value of cookie `name` on the request.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The florist whose booking link this visitor followed (see `http::booking_link`), if any.
+pub fn booking_partner() -> Option<i64> {
+    cookie(crate::server::services::florists::BOOKING_COOKIE)?
+        .parse()
+        .ok()
 }
 
 /// Counts one discount-code check or application, per user and per client address.

@@ -482,6 +482,130 @@ impl Template for CommissionRejected {
     }
 }
 
+/// What every mail about a delivery request tells the florist.
+#[derive(Debug, Clone)]
+pub struct DeliveryFacts {
+    /// "Sun 20 Dec 2026"
+    pub date: String,
+    /// "Newtown, Sydney"
+    pub area: String,
+    /// What the florist is paid, "$75.35".
+    pub pay: String,
+    /// "Thu 17 Dec, 12:00 am": when the offer lapses (business time).
+    pub answer_by: String,
+    /// The request page (a link of its own for every mail).
+    pub link: String,
+}
+
+impl DeliveryFacts {
+    fn facts(&self) -> Block {
+        Block::Facts(vec![
+            ("Delivery day".to_owned(), self.date.clone()),
+            ("Where".to_owned(), self.area.clone()),
+            ("You are paid".to_owned(), self.pay.clone()),
+        ])
+    }
+}
+
+const FLORIST_FOOTER: &str =
+    "You get this email because you are a FutureFlower delivery florist covering this area.";
+
+/// A new delivery for a florist (first offer or reassignment).
+pub struct DeliveryOffer {
+    pub facts: DeliveryFacts,
+    /// Another florist could not take it (a reassignment).
+    pub reassigned: bool,
+}
+
+impl Template for DeliveryOffer {
+    const KIND: &'static str = "delivery_offer";
+    fn subject(&self) -> String {
+        format!(
+            "Delivery request: {} on {}",
+            self.facts.area, self.facts.date
+        )
+    }
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::Paragraph(if self.reassigned {
+                "A delivery in your area needs a florist. Can you take it?".into()
+            } else {
+                "A customer booked flowers in your area. Can you deliver them?".into()
+            }),
+            self.facts.facts(),
+            Block::Paragraph(format!(
+                "Please answer by {}. If we do not hear from you, we offer it to another florist; nothing is accepted for you.",
+                self.facts.answer_by
+            )),
+            Block::Button {
+                label: "See the delivery and answer".into(),
+                url: self.facts.link.clone(),
+            },
+        ]
+    }
+    fn footer(&self) -> Footer {
+        Footer::Essential(FLORIST_FOOTER)
+    }
+}
+
+/// A pending offer the florist has not answered, a week before the day.
+pub struct DeliveryReminder {
+    pub facts: DeliveryFacts,
+}
+
+impl Template for DeliveryReminder {
+    const KIND: &'static str = "delivery_reminder";
+    fn subject(&self) -> String {
+        format!(
+            "Reminder: can you deliver in {} on {}?",
+            self.facts.area, self.facts.date
+        )
+    }
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::Paragraph(
+                "We are still waiting for your answer to this delivery request.".into(),
+            ),
+            self.facts.facts(),
+            Block::Paragraph(format!("Please answer by {}.", self.facts.answer_by)),
+            Block::Button {
+                label: "Answer the request".into(),
+                url: self.facts.link.clone(),
+            },
+        ]
+    }
+    fn footer(&self) -> Footer {
+        Footer::Essential(FLORIST_FOOTER)
+    }
+}
+
+/// The delivery day of an accepted request: confirm delivery by the evening.
+pub struct DeliveryDay {
+    pub facts: DeliveryFacts,
+}
+
+impl Template for DeliveryDay {
+    const KIND: &'static str = "delivery_day";
+    fn subject(&self) -> String {
+        format!("Today: your delivery in {}", self.facts.area)
+    }
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::Paragraph(
+                "Today is the day of a delivery you accepted. Once it is delivered, please confirm it this evening (a photo helps). If you cannot deliver, tell us on the same page.".into(),
+            ),
+            self.facts.facts(),
+            Block::Button {
+                label: "Confirm the delivery".into(),
+                url: self.facts.link.clone(),
+            },
+        ]
+    }
+    fn footer(&self) -> Footer {
+        Footer::Essential(FLORIST_FOOTER)
+    }
+}
+
 /// Every kind, with the label admins see, in the order the preview page lists them.
 pub const KINDS: &[(&str, &str)] = &[
     (PasswordReset::KIND, "Password reset"),
@@ -492,6 +616,9 @@ pub const KINDS: &[(&str, &str)] = &[
     (PartnerSuspended::KIND, "Partner suspended"),
     (CommissionsApproved::KIND, "Commissions approved"),
     (CommissionRejected::KIND, "Commission rejected"),
+    (DeliveryOffer::KIND, "Delivery request (florist)"),
+    (DeliveryReminder::KIND, "Delivery reminder (florist)"),
+    (DeliveryDay::KIND, "Delivery day (florist)"),
 ];
 
 /// The label of a kind, or the kind itself for one this version does not know.
@@ -578,8 +705,37 @@ pub fn sample(kind: &str, site_url: &str) -> Option<Rendered> {
                 dashboard_url,
             },
         ),
+        DeliveryOffer::KIND => render(
+            "Fiona",
+            &DeliveryOffer {
+                facts: sample_delivery(site_url),
+                reassigned: false,
+            },
+        ),
+        DeliveryReminder::KIND => render(
+            "Fiona",
+            &DeliveryReminder {
+                facts: sample_delivery(site_url),
+            },
+        ),
+        DeliveryDay::KIND => render(
+            "Fiona",
+            &DeliveryDay {
+                facts: sample_delivery(site_url),
+            },
+        ),
         _ => return None,
     })
+}
+
+fn sample_delivery(site_url: &str) -> DeliveryFacts {
+    DeliveryFacts {
+        date: "Sun 20 Dec 2026".into(),
+        area: "Newtown, Sydney".into(),
+        pay: "$75.35".into(),
+        answer_by: "Fri 18 Dec, 12:00 am".into(),
+        link: format!("{site_url}/partner/delivery-request/sample-token-not-valid"),
+    }
 }
 
 #[cfg(test)]

@@ -88,6 +88,8 @@ pub struct RateLimits {
     pub reset_per_email: RateLimiter,
     /// Reset-link pages and their form, per address (tokens are unguessable; this stops scanning).
     pub token_pages: RateLimiter,
+    /// Delivery-request pages and answers, per address (a shop's florists may share one address).
+    pub delivery_pages: RateLimiter,
 }
 
 impl RateLimits {
@@ -103,6 +105,7 @@ impl RateLimits {
             reset_per_ip: RateLimiter::unlimited(),
             reset_per_email: RateLimiter::unlimited(),
             token_pages: RateLimiter::unlimited(),
+            delivery_pages: RateLimiter::unlimited(),
         }
     }
 
@@ -117,6 +120,7 @@ impl RateLimits {
             &self.reset_per_ip,
             &self.reset_per_email,
             &self.token_pages,
+            &self.delivery_pages,
         ] {
             limiter.forget_idle();
         }
@@ -135,6 +139,7 @@ impl Default for RateLimits {
             reset_per_ip: RateLimiter::new(10, minutes(15)),
             reset_per_email: RateLimiter::new(3, minutes(15)),
             token_pages: RateLimiter::new(30, minutes(15)),
+            delivery_pages: RateLimiter::new(120, minutes(15)),
         }
     }
 }

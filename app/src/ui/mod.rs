@@ -91,6 +91,9 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/orders") view=pages::orders::MyOrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/partner/register") view=pages::partner::RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/partner/dashboard") view=pages::partner::DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/delivery-request/:token") view=pages::delivery_request::DeliveryRequestByLink ssr=SsrMode::Async />
+                <Route path=path!("/partner/deliveries/:id") view=pages::delivery_request::DeliveryRequestSignedIn ssr=SsrMode::Async />
+                <Route path=path!("/admin/deliveries") view=pages::admin_deliveries::AdminDeliveriesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/partners") view=pages::admin_partners::AdminPartnersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/partners/:id") view=pages::admin_partners::AdminPartnerPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/commissions") view=pages::admin_partners::AdminCommissionsPage ssr=SsrMode::Async />

@@ -61,6 +61,32 @@ pub async fn insert_referral(
     .await
 }
 
+/// A `pending` commission for the customer's source florist who declined event `event_id` (DESIGN
+/// §4); `payment_id` is the payment that paid for the delivery. `None` if the event already has one.
+pub async fn insert_for_event(
+    conn: &mut DbConn,
+    partner_id: i64,
+    event_id: i64,
+    payment_id: Option<i64>,
+    amount_cents: i64,
+    rate_bps: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO commissions (partner_id, payment_id, event_id, commission_type, amount_cents, rate_bps, status, note, created_at, updated_at)
+         VALUES ($1, $2, $3, 'fulfillment', $4, $5, 'pending', '', $6, $6)
+         ON CONFLICT (event_id) WHERE commission_type = 'fulfillment' DO NOTHING RETURNING id",
+    )
+    .bind(partner_id)
+    .bind(payment_id)
+    .bind(event_id)
+    .bind(amount_cents)
+    .bind(rate_bps)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
 /// A partner's headline numbers.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct PartnerTotals {

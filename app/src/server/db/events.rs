@@ -9,7 +9,16 @@ pub struct EventRow {
     pub order_id: i64,
     pub delivery_date: NaiveDate,
     pub status: String,
+    /// The florist who accepted the delivery, if one has.
+    pub florist: Option<String>,
 }
+
+/// The columns of an [`EventRow`], with the florist holding the delivery (at most one, by the
+/// `delivery_requests_one_live` index).
+const EVENT_COLUMNS: &str = "SELECT e.id, e.order_id, e.delivery_date, e.status, p.business_name AS florist
+     FROM events e
+     LEFT JOIN delivery_requests r ON r.event_id = e.id AND r.status IN ('accepted', 'card_left', 'delivered')
+     LEFT JOIN partners p ON p.id = r.partner_id";
 
 /// Schedules deliveries on `dates`; a date the order already has is skipped (unique constraint).
 /// Returns how many were added.
@@ -66,10 +75,10 @@ pub async fn cancel_scheduled(
 }
 
 pub async fn list_for_user(pool: &Pool, user_id: i64) -> sqlx::Result<Vec<EventRow>> {
-    sqlx::query_as(
-        "SELECT e.id, e.order_id, e.delivery_date, e.status FROM events e JOIN orders o ON o.id = e.order_id
-         WHERE o.user_id = $1 ORDER BY e.delivery_date, e.id",
-    )
+    sqlx::query_as(&format!(
+        "{EVENT_COLUMNS} JOIN orders o ON o.id = e.order_id
+         WHERE o.user_id = $1 ORDER BY e.delivery_date, e.id"
+    ))
     .bind(user_id)
     .fetch_all(pool)
     .await
@@ -79,8 +88,10 @@ pub async fn list_for_order<'e>(
     db: impl sqlx::Executor<'e, Database = super::Db>,
     order_id: i64,
 ) -> sqlx::Result<Vec<EventRow>> {
-    sqlx::query_as("SELECT id, order_id, delivery_date, status FROM events WHERE order_id = $1 ORDER BY delivery_date, id")
-        .bind(order_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_as(&format!(
+        "{EVENT_COLUMNS} WHERE e.order_id = $1 ORDER BY e.delivery_date, e.id"
+    ))
+    .bind(order_id)
+    .fetch_all(db)
+    .await
 }

@@ -5,8 +5,11 @@
 //! Timestamps are bound from Rust (UTC), never taken from the database's clock, so tests can set time.
 
 pub mod commissions;
+pub mod deliveries;
 pub mod emails;
 pub mod events;
+pub mod florists;
+pub mod job_leases;
 pub mod orders;
 pub mod partners;
 pub mod password_resets;

@@ -50,8 +50,8 @@ pub async fn insert(
     sqlx::query_scalar(
         "INSERT INTO orders (user_id, kind, budget_cents, frequency, years, recipient_name, street_address, suburb, city,
             state, postcode, country, delivery_notes, message, first_delivery_date, subtotal_cents, discount_cents,
-            total_cents, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'pending_payment', $19, $19)
+            total_cents, status, created_at, updated_at, recipient_phone, occasion)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'pending_payment', $19, $19, $20, $21)
          RETURNING id",
     )
     .bind(user_id)
@@ -73,6 +73,8 @@ pub async fn insert(
     .bind(order.subtotal.0 - total_cents)
     .bind(total_cents)
     .bind(now)
+    .bind(&order.recipient_phone)
+    .bind(&order.occasion)
     .fetch_one(pool)
     .await
 }

@@ -186,3 +186,19 @@ pub async fn set_password_hash(
         .await?;
     Ok(())
 }
+
+/// Records the florist whose booking link the user came from; only ever set once.
+pub async fn set_source_partner(
+    conn: &mut DbConn,
+    user_id: i64,
+    partner_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET source_partner_id = $2 WHERE id = $1 AND source_partner_id IS NULL",
+    )
+    .bind(user_id)
+    .bind(partner_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -10,17 +10,29 @@ use crate::server::password;
 use axum_login::AuthnBackend as _;
 
 /// Registers a customer. A taken email (in any letter case) is a field error, not a crash.
+/// `source_partner` is the florist whose booking link they came from: recorded once, here, if
+/// still an active delivery florist.
 pub async fn sign_up(
     state: &AppState,
     email: &str,
     password: &str,
     first_name: &str,
     last_name: &str,
+    source_partner: Option<i64>,
 ) -> Result<i64, AppError> {
     let new = account::validate_signup(email, password, first_name, last_name)
         .map_err(AppError::Invalid)?;
-    let mut conn = state.db.acquire().await?;
-    create_account(&mut conn, &new, false, chrono::Utc::now()).await
+    let mut tx = state.db.begin().await?;
+    let id = create_account(&mut tx, &new, false, chrono::Utc::now()).await?;
+    if let Some(partner_id) = source_partner
+        && db::florists::active_florist_name(&mut *tx, partner_id)
+            .await?
+            .is_some()
+    {
+        users::set_source_partner(&mut tx, id, partner_id).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Stores a validated account, created at `now` (on `conn`, so it can be part of a transaction).

@@ -50,6 +50,7 @@ pub async fn overview(state: &AppState) -> Result<AdminOverview, AppError> {
             },
         )
         .await?,
+        deliveries_waiting: crate::server::db::deliveries::flagged_count(pool).await?,
         signups_last_7_days: users::count_created_since(pool, week_ago).await?,
         recent_users,
     })

@@ -5,7 +5,10 @@
 pub mod accounts;
 pub mod admin;
 pub mod commissions;
+pub mod deliveries;
+pub mod delivery_job;
 pub mod discounts;
+pub mod florists;
 pub mod maintenance;
 pub mod notices;
 pub mod orders;

@@ -509,7 +509,7 @@ pub fn summarize(
     let upcoming: Vec<_> = order_events
         .iter()
         .filter(|e| e.status == "scheduled" && e.delivery_date >= today)
-        .map(|e| e.delivery_date)
+        .map(|e| (e.delivery_date, e.florist.clone()))
         .collect();
     let is_subscription = OrderKind::parse(&row.kind) == Some(OrderKind::Subscription);
     OrderSummary {
@@ -538,7 +538,11 @@ pub fn summarize(
             })
             .collect(),
         scheduled_count: upcoming.len(),
-        upcoming: upcoming.iter().take(6).map(|d| human_date(*d)).collect(),
+        upcoming: upcoming
+            .iter()
+            .take(6)
+            .map(|(d, florist)| (human_date(*d), florist.clone()))
+            .collect(),
         delivered_count: order_events
             .iter()
             .filter(|e| e.status == "delivered")

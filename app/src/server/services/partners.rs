@@ -1,5 +1,6 @@
 //! Partners: registration, the partner dashboard, and the admin list, detail and status changes.
 
+use crate::domain::delivery;
 use crate::domain::partner::{
     self, COMMISSION_STATUSES, COMMISSIONED_PAYMENTS, PartnerStatus, PartnerType,
 };
@@ -11,6 +12,7 @@ use crate::dto::partners::{
 };
 use crate::server::context::{AppState, CurrentUser};
 use crate::server::db::commissions::{self as commission_rows, CommissionFilter};
+use crate::server::db::florists;
 use crate::server::db::partners::{self as partner_rows, PartnerFilter};
 use crate::server::services::{accounts, commissions, notices, settings};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
@@ -29,6 +31,16 @@ pub struct Registration {
     pub business_name: String,
     pub phone: String,
     pub partner_type: String,
+    /// What a delivery florist adds (ignored for referral partners).
+    pub florist: FloristForm,
+}
+
+/// The delivery-florist part of the registration form, as posted.
+#[derive(Debug, Clone, Default)]
+pub struct FloristForm {
+    pub booking_slug: String,
+    pub address: delivery::ShopAddress,
+    pub areas: Vec<delivery::AreaInput>,
 }
 
 /// Creates user + partner (pending) + discount code in one transaction; returns the user id.
@@ -42,8 +54,32 @@ pub async fn register(state: &AppState, form: &Registration) -> Result<i64, AppE
         &form.business_name,
         &form.phone,
         &form.partner_type,
-    )
-    .map_err(AppError::Invalid)?;
+    );
+    // A florist sees every problem at once: the account's and the shop's.
+    let florist = (form.partner_type == PartnerType::Delivery.as_str()).then(|| {
+        delivery::validate_florist(
+            &form.florist.booking_slug,
+            &form.florist.address,
+            &form.florist.areas,
+        )
+    });
+    let (new, florist) = match (new, florist) {
+        (Ok(new), None) => (new, None),
+        (Ok(new), Some(Ok(f))) => (new, Some(f)),
+        (Err(mut errors), Some(Err(more))) => {
+            errors.extend(more);
+            return Err(AppError::Invalid(errors));
+        }
+        (Err(errors), _) | (Ok(_), Some(Err(errors))) => return Err(AppError::Invalid(errors)),
+    };
+    if let Some(f) = &florist
+        && florists::slug_taken(&state.db, &f.booking_slug).await?
+    {
+        return Err(AppError::field(
+            "booking_slug",
+            format!("\"{}\" is taken. Try adding your suburb.", f.booking_slug),
+        ));
+    }
     let now = Utc::now();
     let mut tx = state.db.begin().await?;
     let user_id = accounts::create_account(&mut tx, &new.account, false, now).await?;
@@ -56,6 +92,12 @@ pub async fn register(state: &AppState, form: &Registration) -> Result<i64, AppE
         now,
     )
     .await?;
+    if let Some(f) = &florist {
+        florists::set_details(&mut tx, partner_id, f)
+            .await
+            .map_err(|e| slug_clash(e, &f.booking_slug))?;
+        florists::replace_areas(&mut tx, partner_id, &f.areas, now).await?;
+    }
     if new.partner_type == PartnerType::NonDelivery {
         let mut saved = false;
         for _ in 0..CODE_ATTEMPTS {
@@ -82,6 +124,18 @@ pub async fn register(state: &AppState, form: &Registration) -> Result<i64, AppE
     state.mail_wake.queued();
     tracing::info!(partner_id, user_id, "partner registered");
     Ok(user_id)
+}
+
+/// Two florists racing for one slug: the second gets the same message as a taken slug.
+fn slug_clash(error: sqlx::Error, slug: &str) -> AppError {
+    if crate::server::db::is_unique_violation(&error) {
+        AppError::field(
+            "booking_slug",
+            format!("\"{slug}\" is taken. Try adding your suburb."),
+        )
+    } else {
+        error.into()
+    }
 }
 
 fn date(at: DateTime<Utc>, state: &AppState) -> String {
@@ -266,6 +320,11 @@ pub async fn dashboard(
     let known_total = status.is_none().then_some(totals.commissions);
     let table = commissions::page(state, &mut reader, &filter, page, false, known_total).await?;
     drop(reader);
+    let florist = if partner.partner_type == PartnerType::Delivery.as_str() {
+        Some(crate::server::services::florists::panel(state, partner.id, Utc::now()).await?)
+    } else {
+        None
+    };
     let status_enum = PartnerStatus::parse(&partner.status).unwrap_or(PartnerStatus::Pending);
     let code = partner.code.as_ref().map(|c| c.to_uppercase());
     let (discount, rate) = (partner.discount_cents(), Rate::from_bps(partner.rate_bps()));
@@ -294,6 +353,7 @@ pub async fn dashboard(
         commissions: table,
         status_filter: status.map(str::to_owned),
         email_commissions: partner.email_commissions,
+        florist,
     })
 }
 
@@ -375,6 +435,7 @@ pub async fn admin_detail(
         approved: state.money(totals.approved_cents),
         paid: state.money(totals.paid_cents),
         commissions: recent.rows,
+        florist: crate::server::services::florists::record(state, partner_id).await?,
     })
 }
 

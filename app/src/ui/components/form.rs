@@ -46,7 +46,7 @@ where
 }
 
 /// The classes every text-like control shares.
-const CONTROL: &str = "block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base shadow-sm focus:border-rose-600 focus:outline-none focus:ring-2 focus:ring-rose-200";
+pub const CONTROL: &str = "block w-full rounded-md border border-stone-300 bg-white px-3 py-2 text-base shadow-sm focus:border-rose-600 focus:outline-none focus:ring-2 focus:ring-rose-200";
 
 fn control_id(name: &str) -> String {
     format!("field-{name}")

@@ -1,6 +1,8 @@
 //! Building blocks shared by pages.
 
+pub mod areas;
 pub mod form;
 pub mod layout;
 pub mod notice;
 pub mod pager;
+pub mod slug_field;

@@ -192,7 +192,9 @@ fn OrderDetail(
                 </div>
                 <div class="rounded-lg border border-stone-200 bg-white p-4 text-sm">
                     <h2 class="font-medium">{format!("Deliveries: {} upcoming, {} delivered", summary.scheduled_count, summary.delivered_count)}</h2>
-                    <ul data-testid="upcoming">{summary.upcoming.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
+                    <ul data-testid="upcoming">{summary.upcoming.iter().map(|(d, florist)| view! {
+                        <li>{d.clone()}" · "{florist.clone().map_or_else(|| "no florist yet".to_owned(), |f| format!("florist: {f}"))}</li>
+                    }).collect_view()}</ul>
                 </div>
             </div>
             <div class="rounded-lg border border-stone-200 bg-white p-4 text-sm">

@@ -265,6 +265,7 @@ fn PartnerDetail(
                         <div class="rounded-lg border border-stone-200 bg-white p-3"><dt class="text-xs text-stone-600">{label}</dt><dd class="text-lg font-semibold tabular-nums">{value}</dd></div>
                     }).collect_view()}
             </dl>
+            {d.florist.clone().map(|record| view! { <FloristRecordView record /> })}
             <TermsForm partner_id=id terms=d.terms.clone() action=set_terms />
             <div class="flex flex-wrap items-center justify-between gap-3">
                 <h2 class="text-lg font-semibold">"Latest commissions"</h2>
@@ -462,4 +463,62 @@ fn ReviewTable(
         })}
         <Pager page=page.page pages=page.pages total=page.total noun="commission" link />
     }.into_any()
+}
+
+/// A delivery florist's details and record: how their requests ended, why they declined, and
+/// their latest requests with proof photos.
+#[component]
+fn FloristRecordView(record: crate::dto::delivery::FloristRecord) -> impl IntoView {
+    let stats = [
+        ("Offered", record.offered),
+        ("Accepted", record.accepted),
+        ("Declined", record.declined),
+        ("Expired", record.expired),
+        ("Withdrawn", record.withdrawn),
+        ("Delivered", record.delivered),
+        ("Delivered first visit", record.delivered_on_time),
+        ("Could not deliver", record.failed),
+    ];
+    view! {
+        <section aria-labelledby="florist-heading" class="space-y-3 rounded-lg border border-stone-200 bg-white p-4" data-testid="florist-record">
+            <h2 id="florist-heading" class="font-semibold">"Delivery florist"</h2>
+            <p class="text-sm">"Booking slug "<code>{record.booking_slug}</code>" · Shop: "{record.address}</p>
+            {record.paused.map(|p| view! { <p class="text-sm text-amber-800">{p}</p> })}
+            <p class="text-sm"><span class="font-medium">"Areas: "</span>
+                {record.areas.iter().map(|a| format!("{}, {} {} ({})", a.suburb, a.city, a.postcode, a.country)).collect::<Vec<_>>().join("; ")}
+            </p>
+            <dl class="grid grid-cols-2 gap-2 sm:grid-cols-4">
+                {stats.into_iter().map(|(label, n)| view! {
+                    <div class="rounded-md bg-stone-50 p-2"><dt class="text-xs text-stone-600">{label}</dt><dd class="text-lg font-semibold tabular-nums">{n}</dd></div>
+                }).collect_view()}
+            </dl>
+            {(!record.reasons.is_empty()).then(|| view! {
+                <div>
+                    <h3 class="text-sm font-medium">"Reasons given"</h3>
+                    <ul class="mt-1 list-disc pl-5 text-sm" data-testid="florist-reasons">
+                        {record.reasons.into_iter().map(|(what, reason, n)| view! { <li>{format!("{what}: {reason} ({n})")}</li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            {(!record.recent.is_empty()).then(|| view! {
+                <div class="overflow-x-auto" tabindex="0" role="region" aria-label="Latest delivery requests">
+                    <table class="min-w-full text-left text-sm">
+                        <caption class="sr-only">"Latest delivery requests"</caption>
+                        <thead class="text-stone-600"><tr><th scope="col" class="py-1 pr-3 font-medium">"Delivery"</th><th scope="col" class="py-1 pr-3 font-medium">"Where"</th><th scope="col" class="py-1 pr-3 font-medium">"Status"</th><th scope="col" class="py-1 pr-3 font-medium">"Reason"</th><th scope="col" class="py-1 font-medium">"Photo"</th></tr></thead>
+                        <tbody class="divide-y divide-stone-100">
+                            {record.recent.into_iter().map(|r| view! {
+                                <tr>
+                                    <td class="py-1 pr-3 whitespace-nowrap">{r.date}</td>
+                                    <td class="py-1 pr-3">{r.area}</td>
+                                    <td class="py-1 pr-3">{r.status_label}</td>
+                                    <td class="py-1 pr-3">{r.reason}</td>
+                                    <td class="py-1">{r.photo_url.map(|u| view! { <a class="text-rose-700 underline" href=u>"View photo"</a> })}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+    }
 }

@@ -27,11 +27,21 @@ fn with_next(page: &str) -> String {
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let general = form_error(action, false);
+    let florist = Resource::new(|| (), |_| crate::api::delivery::get_booking_florist());
     view! {
         <Title text="Create your account" />
         <section class="mx-auto max-w-md">
             <h1 class="text-2xl font-semibold">"Create your account"</h1>
             <p class="mt-1 text-stone-600">"It takes a minute. You can order flowers straight after."</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    florist.await.ok().flatten().map(|f| view! {
+                        <p class="mt-3 rounded-md border border-rose-200 bg-rose-50 px-4 py-2 text-sm text-rose-900" data-testid="recommended-by">
+                            {format!("Recommended by {}: your deliveries are offered to them first.", f.name)}
+                        </p>
+                    })
+                })}
+            </Suspense>
             <ActionForm action=action attr:class="mt-6 space-y-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm" attr:novalidate=true>
                 {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
                 <input type="hidden" name="next" value=next_param() />

@@ -2,11 +2,13 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_deliveries;
 pub mod admin_emails;
 pub mod admin_orders;
 pub mod admin_partners;
 pub mod admin_settings;
 pub mod auth;
+pub mod delivery_request;
 pub mod home;
 pub mod not_found;
 pub mod orders;

@@ -122,6 +122,15 @@ fn OrderForm(options: OrderFormOptions) -> impl IntoView {
                     <div class="sm:col-span-2">
                         <SelectField label="Country" name="country" options=countries selected=options.default_country.clone() error=field_error(action, "country") />
                     </div>
+                    <div class="sm:col-span-2">
+                        <Field label="Recipient's phone (optional)" name="recipient_phone" kind="tel" autocomplete="off"
+                            hint="Only the florist who takes the delivery sees it, for that delivery." error=field_error(action, "recipient_phone") />
+                    </div>
+                    <div class="sm:col-span-2">
+                        <SelectField label="Occasion (optional)" name="occasion"
+                            options=crate::domain::delivery::OCCASIONS.iter().map(|(k, l)| ((*k).to_owned(), (*l).to_owned())).collect()
+                            hint="Helps the florist choose the flowers." error=field_error(action, "occasion") />
+                    </div>
                 </fieldset>
 
                 <fieldset class="space-y-4 rounded-lg border border-stone-200 bg-white p-5">
@@ -335,7 +344,15 @@ fn OrderCard(order: OrderSummary, cancel: ServerAction<CancelSubscription>) -> i
                     } else {
                         view! {
                             <ul class="mt-1 space-y-0.5 text-sm" data-testid="upcoming">
-                                {order.upcoming.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                                {order.upcoming.into_iter().map(|(d, florist)| view! {
+                                    <li>
+                                        {d}" · "
+                                        {match florist {
+                                            Some(name) => view! { <span class="text-emerald-800" data-testid="florist-confirmed">{format!("florist confirmed ({name})")}</span> }.into_any(),
+                                            None => view! { <span class="text-stone-500">"florist not confirmed yet"</span> }.into_any(),
+                                        }}
+                                    </li>
+                                }).collect_view()}
                                 {(more > 0).then(|| view! { <li class="text-stone-500">"and "{more}" more"</li> })}
                             </ul>
                         }.into_any()

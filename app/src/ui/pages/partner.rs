@@ -1,13 +1,18 @@
 //! Partner pages: registration and the partner dashboard (code, numbers, earnings chart, commissions).
 
+use crate::api::delivery::{SetPause, SetServiceAreas};
 use crate::api::partners::get_partner_dashboard;
 use crate::api::partners::{RegisterPartner, SetCommissionEmails};
 use crate::api::settings::get_program_terms;
+use crate::domain::order::COUNTRIES;
 use crate::dto::AppError;
+use crate::dto::delivery::{FloristPanel, FloristRequestLine};
 use crate::dto::partners::{CommissionLine, MonthBar, PartnerDashboard};
+use crate::ui::components::areas::AreaRows;
 use crate::ui::components::form::{Field, SelectField, SubmitButton, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
+use crate::ui::components::slug_field::SlugField;
 use crate::ui::islands::copy::CopyButtons;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,7 +34,7 @@ pub fn RegisterPage() -> impl IntoView {
         ),
         (
             "delivery".to_owned(),
-            "Delivery florist: I want to fulfil deliveries (opening soon)".to_owned(),
+            "Delivery florist: I deliver flowers in my area".to_owned(),
         ),
     ];
     let terms = Resource::new(|| (), |_| get_program_terms());
@@ -55,8 +60,9 @@ pub fn RegisterPage() -> impl IntoView {
             <ActionForm action=action attr:class="mt-6 space-y-4 rounded-lg border border-stone-200 bg-white p-6 shadow-sm" attr:novalidate=true>
                 {move || general.get().map(|m| view! { <ErrorBanner message=m /> })}
                 <Field label="Business or brand name" name="business_name" autocomplete="organization" required=true
-                    hint="Your code is made from it: Rosie's Roses gets a code like ROSIE-S-ROSES-K7Q2." error=field_error(action, "business_name") />
+                    hint="Referral partners get a code made from it: Rosie's Roses gets a code like ROSIE-S-ROSES-K7Q2." error=field_error(action, "business_name") />
                 <SelectField label="Partner type" name="partner_type" options=types selected=preset error=field_error(action, "partner_type") />
+                <FloristFields action />
                 <div class="grid gap-4 sm:grid-cols-2">
                     <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(action, "first_name") />
                     <Field label="Last name" name="last_name" autocomplete="family-name" required=true error=field_error(action, "last_name") />
@@ -69,6 +75,63 @@ pub fn RegisterPage() -> impl IntoView {
                 <p class="text-center text-sm text-stone-600">"Already a partner? "<a class="font-medium text-rose-700 underline" href="/login?next=/partner/dashboard">"Log in"</a></p>
             </ActionForm>
         </section>
+    }
+}
+
+/// The delivery florist's part of the sign-up (hidden by CSS for referral partners).
+#[component]
+fn FloristFields(action: ServerAction<RegisterPartner>) -> impl IntoView {
+    let countries: Vec<(String, String)> = COUNTRIES
+        .iter()
+        .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+        .collect();
+    // Errors of the area rows (`areas[i][…]`), listed together above them.
+    let area_errors = Signal::derive(move || {
+        action.value().with(|v| match v {
+            Some(Err(AppError::Invalid(errors))) => errors
+                .iter()
+                .filter(|e| e.field.starts_with("areas"))
+                .map(|e| {
+                    let row = e
+                        .field
+                        .split(['[', ']'])
+                        .nth(1)
+                        .and_then(|n| n.parse::<usize>().ok());
+                    match row {
+                        Some(n) => format!("Area {}: {}", n + 1, e.message),
+                        None => e.message.clone(),
+                    }
+                })
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    });
+    let slug_error = field_error(action, "booking_slug").get_untracked();
+    view! {
+        <div class="florist-fields space-y-4 rounded-md border border-rose-100 bg-rose-50/40 p-4">
+            <p class="text-sm text-stone-700">"Florists get no discount code: we send you delivery requests for the suburbs you cover, and you accept or decline each one from the email, on your phone."</p>
+            <SlugField error=slug_error />
+            <h2 class="pt-2 font-medium">"Your shop"</h2>
+            <Field label="Street address" name="street_address" autocomplete="street-address" error=field_error(action, "street_address") />
+            <div class="grid gap-4 sm:grid-cols-2">
+                <Field label="Suburb" name="suburb" autocomplete="address-level3" error=field_error(action, "suburb") />
+                <Field label="City" name="city" autocomplete="address-level2" error=field_error(action, "city") />
+                <Field label="State (optional)" name="state" autocomplete="address-level1" error=field_error(action, "state") />
+                <Field label="Postcode (optional)" name="postcode" autocomplete="postal-code" error=field_error(action, "postcode") />
+            </div>
+            <SelectField label="Country" name="country" options=countries error=field_error(action, "country") />
+            <h2 class="pt-2 font-medium" id="areas-heading">"Where you deliver"</h2>
+            <p class="text-sm text-stone-600">"Each suburb you deliver to. Add more later from your dashboard."</p>
+            {move || {
+                let errors = area_errors.get();
+                (!errors.is_empty()).then(|| view! {
+                    <ul role="alert" class="list-disc rounded-md border border-red-200 bg-red-50 py-2 pl-8 pr-4 text-sm text-red-800" data-field-error="areas">
+                        {errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                    </ul>
+                })
+            }}
+            <AreaRows saved=Vec::new() extra=4 first_fixed=true />
+        </div>
     }
 }
 
@@ -147,10 +210,21 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
                 </p>
             })}
             {d.code.clone().map(|code| view! { <CodeCard code share=d.share_link.clone() discount=d.discount.clone() active=d.code_active /> })}
-            <p class="text-sm text-stone-700">
-                "You earn "<strong data-testid="terms-rate">{d.rate.clone()}</strong>" of the flower budget on each referred customer's first "
-                {d.commissioned_payments}" payments; they get "<strong data-testid="terms-discount">{d.discount.clone()}</strong>" off their first order."
-            </p>
+            {match d.florist.clone() {
+                Some(panel) => view! {
+                    <FloristPanelView panel active=d.status == "active" />
+                    <p class="text-sm text-stone-700">
+                        "When a customer who came through your booking link has a delivery you decline, you still earn "
+                        <strong data-testid="terms-rate">{d.rate.clone()}</strong>" of its flower budget."
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <p class="text-sm text-stone-700">
+                        "You earn "<strong data-testid="terms-rate">{d.rate.clone()}</strong>" of the flower budget on each referred customer's first "
+                        {d.commissioned_payments}" payments; they get "<strong data-testid="terms-discount">{d.discount.clone()}</strong>" off their first order."
+                    </p>
+                }.into_any(),
+            }}
             <dl class="grid grid-cols-2 gap-3 sm:grid-cols-4">
                 <Stat label="Code uses" value=d.uses.to_string() testid="uses" />
                 <Stat label="Customers referred" value=d.customers.to_string() testid="customers" />
@@ -174,6 +248,101 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
                 view! { <CommissionsTable d /> }.into_any()
             }}
         </section>
+    }
+}
+
+/// A florist's booking link, requests, pause and service areas.
+#[component]
+fn FloristPanelView(panel: FloristPanel, active: bool) -> impl IntoView {
+    let pause = ServerAction::<SetPause>::new();
+    let areas = ServerAction::<SetServiceAreas>::new();
+    let pause_error = field_error(pause, "paused_until");
+    let areas_error = form_error(areas, true);
+    let FloristPanel {
+        booking_link,
+        address,
+        areas: saved,
+        paused_until,
+        paused_label,
+        pending,
+        upcoming,
+        past,
+    } = panel;
+    view! {
+        {booking_link.map(|link| view! {
+            <div class="rounded-lg border border-rose-200 bg-rose-50 p-5">
+                <p class="text-sm text-rose-900">{if active {
+                    "Your booking link: customers who sign up through it are offered to you first."
+                } else {
+                    "Your booking link (it works once you are approved):"
+                }}</p>
+                <p class="mt-2 break-all font-medium text-rose-800" data-testid="booking-link">{link.clone()}</p>
+                <div class="mt-2"><CopyButtons items=vec![("Copy booking link".to_owned(), link)] /></div>
+            </div>
+        })}
+        <section aria-labelledby="requests-heading" class="space-y-3">
+            <h2 id="requests-heading" class="text-lg font-semibold">"Delivery requests"</h2>
+            <RequestList title="Waiting for your answer" lines=pending empty="Nothing to answer right now. New requests come by email, about two weeks before the delivery day." testid="requests-pending" />
+            <RequestList title="Upcoming deliveries" lines=upcoming empty="No accepted deliveries coming up." testid="requests-upcoming" />
+            <RequestList title="Earlier requests" lines=past empty="None yet." testid="requests-past" />
+        </section>
+        <section id="pause" aria-labelledby="pause-heading" class="rounded-lg border border-stone-200 bg-white p-4">
+            <h2 id="pause-heading" class="font-medium">"Taking deliveries"</h2>
+            <p class="mt-1 text-sm text-stone-600" data-testid="pause-status">
+                {paused_label.unwrap_or_else(|| "You are taking deliveries. Going on holiday? Pause until the day you are back.".to_owned())}
+            </p>
+            <ActionForm action=pause attr:class="mt-3 flex flex-wrap items-end gap-2">
+                <label class="text-sm" for="paused_until">
+                    <span class="block font-medium">"Not taking deliveries before"</span>
+                    <input id="paused_until" name="paused_until" type="date" value=paused_until class="rounded-md border border-stone-300 px-3 py-2" aria-describedby="paused_until-error" />
+                </label>
+                <button type="submit" class="min-h-11 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:bg-stone-50">"Save"</button>
+                <p id="paused_until-error" class="w-full text-sm text-red-700">{move || pause_error.get()}</p>
+            </ActionForm>
+            <p class="mt-1 text-xs text-stone-500">"Clear the date and save to take deliveries again."</p>
+        </section>
+        <section id="areas" aria-labelledby="areas-heading" class="rounded-lg border border-stone-200 bg-white p-4">
+            <h2 id="areas-heading" class="font-medium">"Where you deliver"</h2>
+            <p class="mt-1 text-sm text-stone-600">"Shop: "{address}</p>
+            {move || areas_error.get().map(|m| view! { <ErrorBanner message=m /> })}
+            <ActionForm action=areas attr:class="mt-3 space-y-3">
+                <AreaRows saved extra=3 first_fixed=false />
+                <button type="submit" class="min-h-11 rounded-md bg-rose-700 px-4 py-2 text-sm font-medium text-white hover:bg-rose-800">"Save areas"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn RequestList(
+    title: &'static str,
+    lines: Vec<FloristRequestLine>,
+    empty: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-stone-200 bg-white" data-testid=testid>
+            <h3 class="border-b border-stone-100 px-4 py-2 text-sm font-medium text-stone-700">{title}</h3>
+            {if lines.is_empty() {
+                view! { <p class="px-4 py-3 text-sm text-stone-500">{empty}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="divide-y divide-stone-100">
+                        {lines.into_iter().map(|l| view! {
+                            <li>
+                                <a class="flex min-h-12 flex-wrap items-center justify-between gap-2 px-4 py-2 hover:bg-stone-50" href=format!("/partner/deliveries/{}", l.id)>
+                                    <span><span class="font-medium">{l.date}</span>" · "{l.area}</span>
+                                    <span class="text-sm text-stone-600">
+                                        {l.pay}" · "{l.status_label}
+                                        {l.answer_by.map(|t| format!(" · answer by {t}"))}
+                                    </span>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
     }
 }
 
@@ -213,7 +382,9 @@ fn CodeCard(code: String, share: Option<String>, discount: String, active: bool)
             <p class="text-sm text-rose-900">{if active { format!("Your code gives new customers {discount} off their first order.") } else { "Your code (it works once you are approved):".to_owned() }}</p>
             <div class="mt-2 flex flex-wrap items-center gap-3">
                 <code class="rounded bg-white px-3 py-2 text-xl font-semibold tracking-wide text-rose-800" data-testid="partner-code">{code.clone()}</code>
-                <CopyButtons code share=share.clone() />
+                <CopyButtons items=std::iter::once(("Copy code".to_owned(), code.clone()))
+                    .chain(share.clone().map(|s| ("Copy share link".to_owned(), s)))
+                    .collect() />
             </div>
             {share.map(|share| view! {
                 <p class="mt-2 break-all text-sm text-rose-900">"Share link: "<a class="underline" href=share.clone() data-testid="share-link">{share.clone()}</a></p>

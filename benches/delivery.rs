@@ -10,7 +10,6 @@
 #[allow(dead_code)]
 mod helpers;
 #[path = "../tests/api/smtp.rs"]
-#[allow(dead_code)]
 mod smtp;
 
 use app::server::services::delivery_job::{Run, run};

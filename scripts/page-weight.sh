@@ -28,4 +28,4 @@ code=$(sed -n 's/.*approved; code \([^)]*\)).*/\1/p' "$work/data/demo-logins.txt
 server=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:3200/healthz > /dev/null && break; sleep 0.1; done
 step "Measuring each page (Playwright + Chromium, phone on throttled 4G, axe-core)"
-(cd end2end && BASE_URL=http://127.0.0.1:3200 DEMO_PASSWORD="$password" DEMO_CODE="$code" node weight/page-weight.mjs)
+(cd end2end && BASE_URL=http://127.0.0.1:3200 DEMO_PASSWORD="$password" DEMO_CODE="$code" MAIL_DIR="$work/mail" node weight/page-weight.mjs)

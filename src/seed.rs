@@ -310,5 +310,24 @@ async fn seed_florists(state: &AppState, password: &str) -> anyhow::Result<()> {
         .await
         .map_err(err("paying the Marrickville order"))?;
     println!("  {email} ordered a delivery in Marrickville, which no florist covers");
+    // And one in Newtown, nine days out: the server's delivery job offers it as it starts.
+    let form = OrderForm {
+        suburb: "Newtown".into(),
+        street_address: "8 Australia St".into(),
+        postcode: "2042".into(),
+        first_delivery_date: (Utc::now().date_naive() + chrono::Days::new(9)).to_string(),
+        occasion: "birthday".into(),
+        message: "Happy birthday, Sam!".into(),
+        ..form
+    };
+    let order = orders::create(state, &user, &form)
+        .await
+        .map_err(err("demo order in Newtown"))?;
+    orders::pay(state, &user, order)
+        .await
+        .map_err(err("paying the Newtown order"))?;
+    println!(
+        "  {email} ordered a delivery in Newtown in nine days (offered to a florist when the server starts)"
+    );
     Ok(())
 }

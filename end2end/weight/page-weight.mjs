@@ -8,6 +8,8 @@
 import { chromium } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { fillOrder } from '../tests/helpers.mjs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const BASE = process.env.BASE_URL || 'http://127.0.0.1:3200';
 const PASSWORD = process.env.DEMO_PASSWORD;
@@ -110,6 +112,20 @@ async function measure(name, path) {
   rows.push({ name, path, ...cold, warmBytes: warm.bytes, sideways, small, axe: bad.map((v) => `${v.id} (${v.nodes.length})`).join(', ') || 'none' });
 }
 
+/** The link in the delivery request the server's job mailed to a demo florist as it started. */
+async function floristLink() {
+  const dir = process.env.MAIL_DIR;
+  for (let i = 0; i < 100; i++) {
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.includes('-delivery_offer-')).sort() : [];
+    for (const f of files) {
+      const link = readFileSync(join(dir, f), 'utf8').match(/^https?:\/\/\S+(\/partner\/delivery-request\/[A-Za-z0-9_-]{43})\r?$/m);
+      if (link) return link[1];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no delivery request mail in ${dir}`);
+}
+
 const kb = (n) => (n / 1024).toFixed(1);
 try {
   await measure('Home', '/');
@@ -118,14 +134,18 @@ try {
   await measure('Partner sign-up', '/partner/register');
   await measure('Forgot password', '/forgot-password');
   await measure('Reset link (not valid)', '/reset-password/not-a-real-token');
+  await measure('Florist request (from the mail)', await floristLink());
+  await measure('Florist request (unknown link)', '/partner/delivery-request/not-a-real-token');
   await logIn('ava.haddad@example.com');
   await measure('Order form', '/order');
   await measure('Checkout, code applied', await checkoutWithCode());
   await measure('My orders', '/orders');
   await logIn('rosie@example.com');
   await measure('Partner dashboard', '/partner/dashboard');
+  await logIn('fiona@example.com');
+  await measure('Florist dashboard', '/partner/dashboard');
   await logIn('admin@example.com');
-  for (const [name, path] of [['Admin home', '/admin'], ['Admin orders', '/admin/orders'], ['Admin partners', '/admin/partners'], ['Admin commissions', '/admin/commissions'], ['Admin settings', '/admin/settings'], ['Admin emails', '/admin/emails'], ['Email preview', '/admin/emails/preview/order_confirmation']]) {
+  for (const [name, path] of [['Admin home', '/admin'], ['Admin orders', '/admin/orders'], ['Admin partners', '/admin/partners'], ['Admin commissions', '/admin/commissions'], ['Admin settings', '/admin/settings'], ['Admin emails', '/admin/emails'], ['Email preview', '/admin/emails/preview/order_confirmation'], ['Admin deliveries', '/admin/deliveries']]) {
     await measure(name, path);
   }
 } finally {

@@ -10,7 +10,7 @@ fn futureflower(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output
 }
 
 /// Runs the binary in `dir` (where its default `data/mail` is).
-fn futureflower_in(
+pub(crate) fn futureflower_in(
     dir: &std::path::Path,
     db: &TestDb,
     args: &[&str],

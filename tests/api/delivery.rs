@@ -874,3 +874,47 @@ async fn the_job_never_runs_twice_at_once() {
         .unwrap();
     assert_eq!(run, app::server::services::delivery_job::Run::Busy);
 }
+
+#[tokio::test]
+async fn the_cli_job_prints_progress_and_a_summary_and_refuses_a_bad_time() {
+    let app = TestApp::spawn().await;
+    florist(
+        &app,
+        "fiona@example.com",
+        "Fern & Petal",
+        "fern",
+        &[("Newtown", "Sydney")],
+    )
+    .await;
+    let date = today() + Days::new(20);
+    paid_delivery(&app, "cora@example.com", "Newtown", date).await;
+    paid_delivery(&app, "dan@example.com", "Glebe", date).await;
+    let dir = tempfile::tempdir().unwrap();
+    let now = at(date - Days::new(14), 6).to_rfc3339();
+    let run = |args: &[&str]| crate::cli::futureflower_in(dir.path(), &app.db, args, "");
+    let out = run(&["jobs", "delivery-notifications", "--now", &now]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("offers: 1 offered"),
+        "a progress line: {stderr}"
+    );
+    assert!(
+        stdout.contains("1 offered, 0 reminded, 0 expired, 0 reassigned, 1 flagged for an admin"),
+        "{stdout}"
+    );
+    // Again: nothing twice.
+    let again = run(&["jobs", "delivery-notifications", "--now", &now]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 offered, 0 reminded"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM delivery_requests").await,
+        1
+    );
+
+    let bad = run(&["jobs", "delivery-notifications", "--now", "next tuesday"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not an RFC 3339 time"));
+}

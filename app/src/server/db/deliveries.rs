@@ -280,7 +280,7 @@ pub async fn to_remind(
     sqlx::query_scalar(
         "SELECT r.id FROM delivery_requests r JOIN events e ON e.id = r.event_id
          WHERE r.status = 'pending' AND r.second_notified_at IS NULL AND r.expires_at > $3
-           AND r.first_notified_at <= $2 AND e.delivery_date <= $1 AND r.id > $4
+           AND r.first_notified_at <= $2 AND e.delivery_date <= $1 AND e.status = 'scheduled' AND r.id > $4
          ORDER BY r.id LIMIT $5",
     )
     .bind(horizon)

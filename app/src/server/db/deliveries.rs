@@ -47,6 +47,16 @@ pub async fn events_to_offer(
     .await
 }
 
+/// Takes the event's row lock (and, on SQLite, the write lock) until the transaction ends: a no-op
+/// write, first in the transaction, so two admins assigning one event go one after the other.
+pub async fn lock_event(conn: &mut DbConn, event_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE events SET updated_at = updated_at WHERE id = $1")
+        .bind(event_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn event_to_offer(
     conn: &mut DbConn,
     event_id: i64,

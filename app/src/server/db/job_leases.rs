@@ -3,7 +3,7 @@
 //! A lease is taken with one conditional upsert: it succeeds when nobody holds the job or the
 //! holder's lease has lapsed (a crashed instance's lease simply runs out).
 
-use super::Pool;
+use super::{DbConn, Pool};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Takes (or renews, for the same `holder`) the lease on `name` until `until`; false when another
@@ -28,6 +28,25 @@ pub async fn take(
     .fetch_optional(pool)
     .await?;
     Ok(taken.is_some())
+}
+
+/// Renews `holder`'s lease inside the caller's transaction, as its first statement: false if the
+/// lease was lost. Being a write, it also takes SQLite's write lock at once, so a transaction that
+/// reads and then writes is never refused for a snapshot another writer made stale (SQLITE_BUSY_SNAPSHOT).
+pub async fn hold(
+    conn: &mut DbConn,
+    name: &str,
+    holder: &str,
+    until: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE job_leases SET lease_until = $3 WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .bind(until)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Gives the lease up and records `day` as done (when the run completed).

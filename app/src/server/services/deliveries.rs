@@ -41,13 +41,37 @@ pub enum Notice {
     DeliveryDay,
 }
 
+/// Who mails about a florist's requests go to, looked up once per florist (a job run offers
+/// thousands of events to a few dozen florists).
+#[derive(Default)]
+pub struct Florists(std::collections::HashMap<i64, (String, String)>);
+
+impl Florists {
+    /// `(first name, email)` of partner `id`.
+    async fn get(&mut self, conn: &mut DbConn, id: i64) -> sqlx::Result<(String, String)> {
+        if let Some(found) = self.0.get(&id) {
+            return Ok(found.clone());
+        }
+        let found: (String, String) = sqlx::query_as(
+            "SELECT u.first_name, u.email FROM partners p JOIN users u ON u.id = p.user_id WHERE p.id = $1",
+        )
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+        self.0.insert(id, found.clone());
+        Ok(found)
+    }
+}
+
 /// Offers `event` to the next florist among `candidates` (those covering its area), skipping
-/// `asked`; flags it for an admin when nobody is left or no time is left. `stamp` is recorded as
-/// the florist's last offer (a job passes increasing stamps, so one run goes round the florists).
+/// `asked`; flags it for an admin when nobody is left or no time is left. The florist's place in
+/// the fairness queue moves to `stamp` in `candidates`; the caller records it
+/// ([`florists::mark_offered`]): at once for one reassignment, once per batch in the job.
 #[allow(clippy::too_many_arguments)]
 pub async fn offer_event(
     conn: &mut DbConn,
     settings: &Settings,
+    florists_seen: &mut Florists,
     event: &EventToOffer,
     candidates: &mut [Candidate],
     asked: &[i64],
@@ -86,11 +110,28 @@ pub async fn offer_event(
     let Some(id) = rows::insert(conn, &new, now).await? else {
         return Ok(Outcome::Taken);
     };
-    florists::mark_offered(conn, partner_id, stamp).await?;
     if let Some(c) = candidates.iter_mut().find(|c| c.partner_id == partner_id) {
         c.last_offered_at = Some(stamp);
     }
-    send(conn, settings, id, Notice::Offer { reassigned }, now).await?;
+    let (first_name, email) = florists_seen.get(conn, partner_id).await?;
+    let about = MailFacts {
+        date: event.delivery_date,
+        suburb: &event.suburb,
+        city: &event.city,
+        pay_cents: new.pay_cents,
+        expires_at,
+        first_name: &first_name,
+        email: &email,
+    };
+    queue_mail(
+        conn,
+        settings,
+        id,
+        &about,
+        Notice::Offer { reassigned },
+        now,
+    )
+    .await?;
     Ok(Outcome::Offered(id))
 }
 
@@ -115,9 +156,10 @@ pub async fn reassign(
         .map(|(_, c)| c)
         .collect();
     let asked = rows::asked(conn, event_id).await?;
-    offer_event(
+    let outcome = offer_event(
         conn,
         settings,
+        &mut Florists::default(),
         &event,
         &mut candidates,
         &asked,
@@ -125,18 +167,24 @@ pub async fn reassign(
         now,
         now,
     )
-    .await
+    .await?;
+    if let Outcome::Offered(id) = outcome
+        && let Some(row) = rows::find(&mut *conn, id).await?
+    {
+        florists::mark_offered(conn, row.partner_id, now).await?;
+    }
+    Ok(outcome)
 }
 
-/// The facts every mail and page about a request shows.
-fn facts(settings: &Settings, row: &RequestRow, link: String) -> DeliveryFacts {
-    DeliveryFacts {
-        date: row.delivery_date.format("%a %-d %b %Y").to_string(),
-        area: format!("{}, {}", row.suburb, row.city),
-        pay: settings.money(row.pay_cents),
-        answer_by: local_time(settings, row.expires_at, "%a %-d %b, %-I:%M %p"),
-        link,
-    }
+/// What a mail about a request says, and to whom.
+struct MailFacts<'a> {
+    date: chrono::NaiveDate,
+    suburb: &'a str,
+    city: &'a str,
+    pay_cents: i64,
+    expires_at: DateTime<Utc>,
+    first_name: &'a str,
+    email: &'a str,
 }
 
 fn local_time(settings: &Settings, at: DateTime<Utc>, format: &str) -> String {
@@ -156,31 +204,50 @@ pub async fn send(
     let Some(row) = rows::find(&mut *conn, id).await? else {
         return Ok(false);
     };
+    let about = MailFacts {
+        date: row.delivery_date,
+        suburb: &row.suburb,
+        city: &row.city,
+        pay_cents: row.pay_cents,
+        expires_at: row.expires_at,
+        first_name: &row.florist_first_name,
+        email: &row.florist_email,
+    };
+    queue_mail(conn, settings, id, &about, notice, now).await
+}
+
+async fn queue_mail(
+    conn: &mut DbConn,
+    settings: &Settings,
+    id: i64,
+    about: &MailFacts<'_>,
+    notice: Notice,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
     let secret = token::new_secret();
-    let facts = facts(
-        settings,
-        &row,
-        format!("{}/partner/delivery-request/{secret}", settings.site_url),
-    );
+    let facts = DeliveryFacts {
+        date: about.date.format("%a %-d %b %Y").to_string(),
+        area: format!("{}, {}", about.suburb, about.city),
+        pay: settings.money(about.pay_cents),
+        answer_by: local_time(settings, about.expires_at, "%a %-d %b, %-I:%M %p"),
+        link: format!("{}/partner/delivery-request/{secret}", settings.site_url),
+    };
     let (key, mail) = match notice {
         Notice::Offer { reassigned } => (
             format!("delivery-offer:{id}"),
-            mail::render(
-                &row.florist_first_name,
-                &mail::DeliveryOffer { facts, reassigned },
-            ),
+            mail::render(about.first_name, &mail::DeliveryOffer { facts, reassigned }),
         ),
         Notice::Reminder => (
             format!("delivery-reminder:{id}"),
-            mail::render(&row.florist_first_name, &mail::DeliveryReminder { facts }),
+            mail::render(about.first_name, &mail::DeliveryReminder { facts }),
         ),
         Notice::DeliveryDay => (
             format!("delivery-day:{id}"),
-            mail::render(&row.florist_first_name, &mail::DeliveryDay { facts }),
+            mail::render(about.first_name, &mail::DeliveryDay { facts }),
         ),
     };
     // Due at once, even when the job runs "as of" a later time (`--now`).
-    let queued = outbox::queue(conn, key, &row.florist_email, mail, now.min(Utc::now())).await?;
+    let queued = outbox::queue(conn, key, about.email, mail, now.min(Utc::now())).await?;
     if queued {
         rows::insert_link(conn, id, &token::digest(&secret), now).await?;
     }

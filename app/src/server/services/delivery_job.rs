@@ -80,13 +80,18 @@ pub async fn run(
     Ok(Run::Done(summary))
 }
 
-async fn renew(state: &AppState, holder: &str) -> anyhow::Result<()> {
-    let real = Utc::now();
+/// Opens one batch's transaction, renewing the lease as its first statement (see
+/// [`job_leases::hold`]); fails if another instance took the job over.
+async fn batch(
+    state: &AppState,
+    holder: &str,
+) -> anyhow::Result<sqlx::Transaction<'static, crate::server::db::Db>> {
+    let mut tx = state.db.begin().await?;
     anyhow::ensure!(
-        job_leases::take(&state.db, NAME, holder, real, real + LEASE).await?,
+        job_leases::hold(&mut tx, NAME, holder, Utc::now() + LEASE).await?,
         "lost the job lease to another instance"
     );
-    Ok(())
+    Ok(tx)
 }
 
 async fn steps(
@@ -106,29 +111,49 @@ async fn steps(
     }
     let horizon = today + Days::new(delivery::OFFER_DAYS);
     let (mut after, mut stamp) = (0, 0i64);
+    let mut seen = deliveries::Florists::default();
     loop {
         let _gate = state.write_gate.enter().await;
-        let mut tx = state.db.begin().await?;
+        let mut tx = batch(state, holder).await?;
         let events = rows::events_to_offer(&mut tx, horizon, after, BATCH).await?;
         let Some(last) = events.last() else { break };
         after = last.event_id;
+        // Each florist's latest offer in this batch, recorded once at its end.
+        let mut offered: HashMap<i64, DateTime<Utc>> = HashMap::new();
         for event in &events {
             let key = delivery::area_key(&event.suburb, &event.city, &event.country);
             let candidates = by_area.entry(key).or_default();
             // Increasing stamps: within one run the florists of an area take turns.
             stamp += 1;
             let at = now + Duration::microseconds(stamp);
-            match deliveries::offer_event(&mut tx, settings, event, candidates, &[], false, now, at)
-                .await?
+            match deliveries::offer_event(
+                &mut tx,
+                settings,
+                &mut seen,
+                event,
+                candidates,
+                &[],
+                false,
+                now,
+                at,
+            )
+            .await?
             {
-                Outcome::Offered(_) => summary.offered += 1,
+                Outcome::Offered(_) => {
+                    summary.offered += 1;
+                    if let Some(c) = candidates.iter().find(|c| c.last_offered_at == Some(at)) {
+                        offered.insert(c.partner_id, at);
+                    }
+                }
                 Outcome::Flagged(_) => summary.flagged += 1,
                 Outcome::Taken => {}
             }
         }
+        for (partner_id, at) in offered {
+            florists::mark_offered(&mut tx, partner_id, at).await?;
+        }
         tx.commit().await?;
         progress("offers", &summary);
-        renew(state, holder).await?;
     }
 
     // 2. Remind pending offers a week before the day (not fresh ones).
@@ -137,7 +162,7 @@ async fn steps(
     let mut after = 0;
     loop {
         let _gate = state.write_gate.enter().await;
-        let mut tx = state.db.begin().await?;
+        let mut tx = batch(state, holder).await?;
         let due =
             rows::to_remind(&mut tx, remind_horizon, offered_before, now, after, BATCH).await?;
         let Some(last) = due.last() else { break };
@@ -151,14 +176,13 @@ async fn steps(
         }
         tx.commit().await?;
         progress("reminders", &summary);
-        renew(state, holder).await?;
     }
 
     // 3. Expire unanswered offers and offer the event to the next florist.
     let mut after = 0;
     loop {
         let _gate = state.write_gate.enter().await;
-        let mut tx = state.db.begin().await?;
+        let mut tx = batch(state, holder).await?;
         let overdue = rows::overdue(&mut tx, now, after, BATCH).await?;
         let Some(last) = overdue.last() else { break };
         after = last.0;
@@ -175,14 +199,13 @@ async fn steps(
         }
         tx.commit().await?;
         progress("expiries", &summary);
-        renew(state, holder).await?;
     }
 
     // 4. On the delivery day, ask accepted florists to confirm by the evening.
     let mut after = 0;
     loop {
         let _gate = state.write_gate.enter().await;
-        let mut tx = state.db.begin().await?;
+        let mut tx = batch(state, holder).await?;
         let due = rows::to_tell_today(&mut tx, today, after, BATCH).await?;
         let Some(last) = due.last() else { break };
         after = *last;
@@ -195,13 +218,12 @@ async fn steps(
         }
         tx.commit().await?;
         progress("delivery-day mails", &summary);
-        renew(state, holder).await?;
     }
 
     // 5. A card left more than 24 hours ago with no news: an admin takes over.
     {
         let _gate = state.write_gate.enter().await;
-        let mut tx = state.db.begin().await?;
+        let mut tx = batch(state, holder).await?;
         for (id, event_id) in
             rows::card_left_lapsed(&mut tx, now - delivery::CARD_LEFT_GRACE).await?
         {

@@ -333,6 +333,7 @@ pub async fn assign(
         .ok_or_else(|| AppError::field("partner_id", "Choose an active delivery florist."))?;
     let _gate = state.write_gate.enter().await;
     let mut tx = state.db.begin().await?;
+    requests::lock_event(&mut tx, event_id).await?;
     let event = requests::event_to_offer(&mut tx, event_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -65,7 +65,7 @@ fn QueueRow(row: NeedsFlorist, action: ServerAction<AssignFlorist>) -> impl Into
         <li class="rounded-lg border border-stone-200 bg-white p-4" data-testid="needs-florist">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
                 <p class="font-medium">{row.date.clone()}" · "{row.area.clone()}</p>
-                <a class="text-sm text-rose-700 underline" href=format!("/admin/orders/{}", row.order_id)>{format!("Order #{}", row.order_id)}</a>
+                <a class="inline-block py-1 text-sm text-rose-700 underline" href=format!("/admin/orders/{}", row.order_id)>{format!("Order #{}", row.order_id)}</a>
             </div>
             <p class="mt-1 text-sm"><span class="rounded-full bg-amber-100 px-2 py-0.5 font-medium text-amber-900">{row.reason.clone()}</span></p>
             <p class="mt-1 text-sm text-stone-600">{format!("Budget {} · {} florist(s) asked · waiting since {}", row.budget, row.asked, row.since)}</p>

@@ -206,14 +206,12 @@ fn ReasonForm(
                 <input type="hidden" name="action" value=action />
                 <fieldset class="space-y-2">
                     <legend class="text-sm font-medium">{legend}</legend>
-                    {reasons.into_iter().map(|(value, label)| {
-                        let id = format!("{action}-{value}");
-                        view! {
-                            <div class="flex min-h-11 items-center gap-3">
-                                <input type="radio" name="reason" id=id.clone() value=value required=true class="size-5" />
-                                <label for=id class="text-sm">{label}</label>
-                            </div>
-                        }
+                    // Each radio sits inside its label: the whole 44 px row is the tap target.
+                    {reasons.into_iter().map(|(value, label)| view! {
+                        <label class="flex min-h-11 items-center gap-3 text-sm">
+                            <input type="radio" name="reason" value=value required=true class="size-5 shrink-0" />
+                            {label}
+                        </label>
                     }).collect_view()}
                 </fieldset>
                 <label class="block text-sm font-medium" for=format!("{action}-note")>"A few words (needed for Other)"</label>

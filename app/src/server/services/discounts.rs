@@ -119,6 +119,10 @@ pub async fn apply(
 ) -> Result<(), AppError> {
     let order = unpaid_order(state, user, order_id).await?;
     let mut tx = state.db.begin().await?;
+    // Write first (a no-op on the order): the transaction reads, then writes, and on SQLite a read
+    // snapshot another writer (the mail sender, say) made stale in between could not be upgraded
+    // (SQLITE_BUSY_SNAPSHOT). It also keeps two applications to one order in line on PostgreSQL.
+    orders::lock(&mut tx, order.id).await?;
     let code = validate(&mut tx, user, order.id, raw).await?;
     if order.discount_code_id == Some(code.id) {
         return Ok(());

@@ -21,10 +21,13 @@ pub async fn accept(state: &AppState, payment_id: i64) -> Result<String, AppErro
     let now = Utc::now();
     let _queued = state.write_gate.enter().await;
     let mut tx = state.db.begin().await?;
+    // The decision first: a write, so on SQLite this transaction holds the write lock before it
+    // reads (a read snapshot made stale by another writer could not be upgraded later).
+    let accepted = payments::accept_review(&mut tx, payment_id, now).await?;
     let payment = payments::find(&mut tx, payment_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !payments::accept_review(&mut tx, payment.id, now).await? {
+    if !accepted {
         return Err(AppError::field("payment", ALREADY_DECIDED));
     }
     let order = orders::find(&mut tx, payment.order_id)

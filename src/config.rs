@@ -69,6 +69,15 @@ pub struct Config {
     pub mail_poll_interval: std::time::Duration,
     /// How often each server runs the delivery-notifications job (`DELIVERY_JOB_MINUTES`, default 60).
     pub delivery_job_interval: std::time::Duration,
+    /// Verifies `Stripe-Signature` on `/stripe/connect-webhook` (Connect events have their own
+    /// endpoint secret). `None`: random at start-up, so only the simulator's events verify.
+    pub connect_webhook_secret: Option<Secret>,
+    /// How often each server looks at the payout schedule (`PAYOUT_JOB_MINUTES`, default 60):
+    /// due runs (fulfillment weekly, commissions monthly) and unsettled payouts.
+    pub payout_job_interval: std::time::Duration,
+    /// The first wait between attempts at one transfer (`PAYOUT_RETRY_MS`, default 500; doubled
+    /// per attempt).
+    pub payout_retry_base: std::time::Duration,
 }
 
 /// A setting that is missing or malformed.
@@ -339,6 +348,31 @@ impl Config {
         }
         let mail_poll_interval = seconds(var, "MAIL_POLL_SECS", 1..=3_600, 10)?;
         let delivery_job_interval = seconds(var, "DELIVERY_JOB_MINUTES", 1..=1_440, 60)? * 60;
+        let payout_job_interval = seconds(var, "PAYOUT_JOB_MINUTES", 1..=1_440, 60)? * 60;
+        let payout_retry_base = match var("PAYOUT_RETRY_MS") {
+            None => std::time::Duration::from_millis(500),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (1..=60_000).contains(ms))
+                .map(std::time::Duration::from_millis)
+                .ok_or_else(|| {
+                    bad(
+                        "PAYOUT_RETRY_MS",
+                        format!("{v:?} is not a number of milliseconds from 1 to 60000"),
+                    )
+                })?,
+        };
+        let connect_webhook_secret = match var("STRIPE_CONNECT_WEBHOOK_SECRET") {
+            Some(w) if w.starts_with("whsec_") => Some(Secret(w)),
+            Some(_) => {
+                return Err(bad(
+                    "STRIPE_CONNECT_WEBHOOK_SECRET",
+                    "must start with whsec_",
+                ));
+            }
+            None => None,
+        };
         let smtp_connections = match var("SMTP_CONNECTIONS") {
             None => 8,
             Some(v) => v
@@ -390,6 +424,9 @@ impl Config {
             mail_from,
             mail_poll_interval,
             delivery_job_interval,
+            connect_webhook_secret,
+            payout_job_interval,
+            payout_retry_base,
             smtp_connections,
             mail_dir: var("MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned()),
             photo_dir: var("PHOTO_DIR").unwrap_or_else(|| "data/photos".to_owned()),

@@ -88,6 +88,17 @@ enum JobCommand {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Pay partners through Stripe Connect: approved commissions (`commission`, the server runs it
+    /// monthly) or delivered deliveries (`fulfillment`, weekly). Exactly once: safe to run again,
+    /// and it first finishes whatever an earlier run left unsettled.
+    Payouts {
+        /// commission or fulfillment
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// Run as if it were this time (RFC 3339); default: now.
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -101,6 +112,10 @@ enum DevCommand {
 
 #[derive(Subcommand)]
 enum AdminCommand {
+    /// Check the books: per partner, earned = pending + approved + paid + rejected and paid =
+    /// what completed payouts carried; every paid item in exactly one completed payout with a
+    /// transfer id; no delivery paid twice. Exits non-zero when anything is off.
+    Reconcile,
     /// Create an admin (or make an existing account an admin with a new password). The password is
     /// asked for on a terminal, or read from stdin when piped.
     Create {
@@ -216,6 +231,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Jobs {
             command: JobCommand::DeliveryNotifications { now },
         } => delivery_notifications(&config, now.as_deref()).await,
+        Command::Jobs {
+            command: JobCommand::Payouts { kind, now },
+        } => payouts(&config, &kind, now.as_deref()).await,
+        Command::Admin {
+            command: AdminCommand::Reconcile,
+        } => reconcile(&config).await,
         Command::LoadTest { command } => load_test(command, &config).await,
         Command::SeedDemo => {
             let state = http::build_state(&config).await?;
@@ -268,11 +289,7 @@ async fn send_emails(config: &Config) -> anyhow::Result<()> {
             so_far.retried,
             so_far.failed
         );
-        if terminal {
-            eprint!("\r{line}");
-        } else {
-            eprintln!("{line}");
-        }
+        progress_line(terminal, &line);
     })
     .await?;
     if terminal && summary.handled() > 0 {
@@ -301,14 +318,7 @@ async fn send_emails(config: &Config) -> anyhow::Result<()> {
 /// `jobs delivery-notifications`: one run with a progress line per batch, then a summary.
 async fn delivery_notifications(config: &Config, now: Option<&str>) -> anyhow::Result<()> {
     use app::server::services::delivery_job::{self, Run};
-    let now = match now {
-        Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
-            .with_context(|| {
-                format!("--now {raw:?} is not an RFC 3339 time like 2026-12-06T08:00:00Z")
-            })?
-            .with_timezone(&chrono::Utc),
-        None => chrono::Utc::now(),
-    };
+    let now = parse_now(now)?;
     let state = http::build_state(config).await?;
     println!(
         "Delivery notifications as of {} ({} business time)",
@@ -322,11 +332,7 @@ async fn delivery_notifications(config: &Config, now: Option<&str>) -> anyhow::R
             "  {step}: {} offered, {} reminded, {} expired, {} reassigned, {} flagged, {} delivery-day mails",
             so_far.offered, so_far.reminded, so_far.expired, so_far.reassigned, so_far.flagged, so_far.day_mails
         );
-        if terminal {
-            eprint!("\r{line}");
-        } else {
-            eprintln!("{line}");
-        }
+        progress_line(terminal, &line);
     })
     .await?;
     if terminal {
@@ -348,6 +354,129 @@ async fn delivery_notifications(config: &Config, now: Option<&str>) -> anyhow::R
         ),
     }
     Ok(())
+}
+
+/// `--now`: an RFC 3339 time, or the real time when not given.
+fn parse_now(now: Option<&str>) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    Ok(match now {
+        Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
+            .with_context(|| {
+                format!("--now {raw:?} is not an RFC 3339 time like 2026-12-06T08:00:00Z")
+            })?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    })
+}
+
+/// A progress line: rewritten in place on a terminal, one line each otherwise (logs, CI).
+fn progress_line(terminal: bool, line: &str) {
+    if terminal {
+        eprint!("\r{line}");
+    } else {
+        eprintln!("{line}");
+    }
+}
+
+/// `jobs payouts --type …`: one run with a progress line per batch, then a summary.
+async fn payouts(config: &Config, kind: &str, now: Option<&str>) -> anyhow::Result<()> {
+    use app::server::services::payouts::{self, Run};
+    let kind = app::domain::payout::PayoutType::parse(kind).map_err(anyhow::Error::msg)?;
+    let now = parse_now(now)?;
+    let state = http::build_state(config).await?;
+    let money = |cents: i64| state.money(cents);
+    println!(
+        "{} payouts as of {} ({})",
+        kind.label(),
+        now.to_rfc3339(),
+        if state.payments.is_simulator() {
+            "offline payment simulator: no real money moves"
+        } else {
+            "Stripe"
+        }
+    );
+    let started = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let run = payouts::run(&state, kind, now, |step, s| {
+        progress_line(
+            terminal,
+            &format!(
+                "  {step}: {} prepared ({}), {} sent ({}), {} failed, {} held, {} awaiting Stripe's answer",
+                s.prepared,
+                money(s.prepared_cents),
+                s.sent,
+                money(s.sent_cents),
+                s.failed,
+                s.held,
+                s.unknown
+            ),
+        );
+    })
+    .await?;
+    if terminal {
+        eprintln!();
+    }
+    match run {
+        Run::Busy => anyhow::bail!(
+            "another payout run of this type is in progress right now; nothing was done"
+        ),
+        Run::Done(s) => {
+            println!(
+                "Done in {:.1} s: {} payout(s) prepared ({}), {} sent ({}), {} failed, {} on hold, {} awaiting Stripe's answer (checked on the next run).",
+                started.elapsed().as_secs_f64(),
+                s.prepared,
+                money(s.prepared_cents),
+                s.sent,
+                money(s.sent_cents),
+                s.failed,
+                s.held,
+                s.unknown
+            );
+            if s.waiting_partners > 0 {
+                println!(
+                    "{} partner(s) with {} waiting cannot be paid yet (payouts not set up, or not active).",
+                    s.waiting_partners,
+                    money(s.waiting_cents)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `admin reconcile`: the books per partner, then every broken invariant (non-zero exit if any).
+async fn reconcile(config: &Config) -> anyhow::Result<()> {
+    let state = http::build_state(config).await?;
+    let report = app::server::services::reconcile::check(&state).await?;
+    let money = |cents: i64| state.money(cents);
+    println!(
+        "{:>6}  {:<28} {:>12} = {:>10} + {:>10} + {:>10} + {:>10}   {:>12}",
+        "id", "partner", "earned", "pending", "approved", "paid", "rejected", "deliveries"
+    );
+    for line in &report.partners {
+        println!(
+            "{:>6}  {:<28} {:>12} = {:>10} + {:>10} + {:>10} + {:>10}   {:>12}",
+            line.partner_id,
+            line.business_name.chars().take(28).collect::<String>(),
+            money(line.earned_cents),
+            money(line.pending_cents),
+            money(line.approved_cents),
+            money(line.paid_cents),
+            money(line.rejected_cents),
+            money(line.deliveries_paid_cents)
+        );
+    }
+    if report.balanced() {
+        println!(
+            "Balanced: {} partner(s); every paid item is in exactly one completed payout with a transfer id, and no delivery was paid twice.",
+            report.partners.len()
+        );
+        Ok(())
+    } else {
+        for problem in &report.problems {
+            println!("PROBLEM: {problem}");
+        }
+        anyhow::bail!("{} problem(s) found", report.problems.len())
+    }
 }
 
 /// Asks twice on a terminal; reads one line from stdin otherwise (for scripts).
@@ -375,6 +504,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let _mail = http::spawn_mail_sender(&state, &config)?;
     let _deliveries =
         app::server::services::delivery_job::spawn(state.clone(), config.delivery_job_interval);
+    let _payouts = app::server::services::payouts::spawn(state.clone(), config.payout_job_interval);
     let router = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.listen_addr)
         .await

@@ -6,6 +6,7 @@
 
 use app::domain::account::NewAccount;
 use app::domain::order::OrderForm;
+use app::domain::payout::PayoutType;
 use app::server::context::AppState;
 use app::server::db::users;
 use app::server::services::{accounts, commissions, discounts, orders, partners};
@@ -56,8 +57,10 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
 
     drop(conn);
 
-    let code = seed_partners(state, &password).await?;
+    let seeded = seed_partners(state, &password).await?;
+    let code = seeded.code.clone();
     seed_florists(state, &password).await?;
+    seed_payouts(state, &seeded).await?;
 
     let logins = format!(
         "FutureFlower demo logins (password for every account: {password})\n\
@@ -82,7 +85,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
 /// An approved referral partner whose code three customers used (commissions pending, approved,
 /// rejected and paid), and a second partner awaiting approval. Payments go through the real path:
 /// the simulator delivers signed webhooks, which record the code use and the commission.
-async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<String> {
+async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Seeded> {
     let err = |what: &'static str| move |e: app::dto::AppError| anyhow::anyhow!("{what}: {e}");
     println!("seed-demo: creating partners, referred orders and commissions…");
     let register = |email: &str, first: &str, last: &str, business: &str| partners::Registration {
@@ -172,20 +175,14 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
     .bind(rosie.id)
     .fetch_all(&state.db)
     .await?;
+    let mut later = None;
     if let [paid, approved, rejected, ..] = pending[..] {
+        // Paid for real by the demo's first payout run (see seed_payouts); `approved` is approved
+        // after it, so it waits for the next run.
         commissions::approve(state, Some(paid), None)
             .await
             .map_err(err("approving"))?;
-        // Payouts arrive in Phase 3; until then "paid" is set by hand, as an operator would.
-        sqlx::query("UPDATE commissions SET status = 'paid' WHERE id = $1")
-            .bind(paid)
-            .execute(&state.db)
-            .await?;
-        app::server::db::partners::bump_stats(&mut *state.db.acquire().await?, rosie.id, paid)
-            .await?;
-        commissions::approve(state, Some(approved), None)
-            .await
-            .map_err(err("approving"))?;
+        later = Some(approved);
         commissions::reject(
             state,
             rejected,
@@ -195,10 +192,124 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Strin
         .map_err(err("rejecting"))?;
     }
     println!(
-        "  {} commissions for Rosie's Roses (paid, approved, rejected and pending)",
+        "  {} commissions for Rosie's Roses (to be paid, approved, rejected and pending)",
         pending.len()
     );
-    Ok(code)
+    Ok(Seeded {
+        code,
+        rosie: rosie.id,
+        approve_later: later,
+    })
+}
+
+/// What the partner seed hands to the payout seed.
+struct Seeded {
+    code: String,
+    rosie: i64,
+    approve_later: Option<i64>,
+}
+
+/// Payouts: Rosie's Roses and Fern & Petal finish (simulated) Stripe onboarding; Rosie's first
+/// approved commission is paid by a real payout run (the simulator makes the transfer), another
+/// is approved after it and waits; Fern & Petal delivers a Newtown order (assigned, accepted and
+/// marked delivered on its day), which the server's first weekly fulfillment run pays.
+async fn seed_payouts(state: &AppState, seeded: &Seeded) -> anyhow::Result<()> {
+    use app::server::services::{connect, deliveries, florists, payouts};
+    let err = |what: &'static str| move |e: app::dto::AppError| anyhow::anyhow!("{what}: {e}");
+    println!("seed-demo: setting up payouts (simulated Stripe)…");
+    let fiona = app::server::db::partners::find_by_user(
+        &state.db,
+        users::find_signed_in_by_email(&state.db, "fiona@example.com")
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the demo florist is missing"))?
+            .id,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("the demo florist's partner row is missing"))?;
+    for partner in [seeded.rosie, fiona.id] {
+        connect::onboarding_link(state, partner)
+            .await
+            .map_err(err("starting onboarding"))?;
+        connect::simulate_onboarding(state, partner, true)
+            .await
+            .map_err(err("completing onboarding"))?;
+    }
+    println!("  rosie@example.com and fiona@example.com can be paid (simulated Stripe accounts)");
+    let run = payouts::run(state, PayoutType::Commission, Utc::now(), |_, _| {}).await?;
+    if let payouts::Run::Done(summary) = run {
+        println!(
+            "  commission payout run: {} payout(s), {}",
+            summary.sent,
+            state.money(summary.sent_cents)
+        );
+    }
+    if let Some(id) = seeded.approve_later {
+        commissions::approve(state, Some(id), None)
+            .await
+            .map_err(err("approving"))?;
+    }
+
+    // A delivery Fern & Petal made: ordered, assigned by the admin, accepted, delivered on its day.
+    let email = CUSTOMERS[1].2;
+    let customer: app::server::context::CurrentUser =
+        users::find_signed_in_by_email(&state.db, email)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo customer {email} is missing"))?
+            .into();
+    let day = Utc::now().date_naive()
+        + chrono::Days::new(u64::from(state.settings.order_rules.lead_days));
+    let form = OrderForm {
+        kind: "single_delivery".into(),
+        budget: "75".into(),
+        first_delivery_date: day.to_string(),
+        recipient_name: "Ivy Chen".into(),
+        street_address: "40 King St".into(),
+        suburb: "Newtown".into(),
+        city: "Sydney".into(),
+        state: "NSW".into(),
+        postcode: "2042".into(),
+        country: "AU".into(),
+        message: "Congratulations!".into(),
+        occasion: "congratulations".into(),
+        ..OrderForm::default()
+    };
+    let order = orders::create(state, &customer, &form)
+        .await
+        .map_err(err("demo delivered order"))?;
+    orders::pay(state, &customer, order)
+        .await
+        .map_err(err("paying the delivered order"))?;
+    let event: i64 = sqlx::query_scalar("SELECT id FROM events WHERE order_id = $1")
+        .bind(order)
+        .fetch_one(&state.db)
+        .await?;
+    let admin: app::server::context::CurrentUser =
+        users::find_signed_in_by_email(&state.db, "admin@example.com")
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the demo admin is missing"))?
+            .into();
+    florists::assign(state, &admin, event, fiona.id)
+        .await
+        .map_err(err("assigning the demo delivery"))?;
+    let request: i64 = sqlx::query_scalar("SELECT id FROM delivery_requests WHERE event_id = $1")
+        .bind(event)
+        .fetch_one(&state.db)
+        .await?;
+    let key = deliveries::Key::Owner {
+        id: request,
+        user_id: fiona.user_id,
+    };
+    let on_the_day =
+        app::domain::delivery::day_start(day, &state.settings.business_tz) + Duration::hours(14);
+    for (action, at) in [("accept", Utc::now()), ("delivered", on_the_day)] {
+        deliveries::respond(state, &key, action, "", "", None, at)
+            .await?
+            .map_err(|problem| anyhow::anyhow!("demo delivery {action}: {problem:?}"))?;
+    }
+    println!(
+        "  fiona@example.com delivered order #{order} (paid by the first weekly fulfillment run)"
+    );
+    Ok(())
 }
 
 /// Delivery florists: two covering Newtown (where the demo orders go), one of them paused, one

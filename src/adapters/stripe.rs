@@ -6,23 +6,31 @@
 //! - Every call is bounded by a timeout (async-stripe has none of its own); a timeout, a network
 //!   error or a 5xx is reported as `Unavailable`, a card error as `Declined`, anything else as
 //!   `Rejected`. The caller then saves nothing, so trying again is safe.
+//! - Connect answers (accounts, links, transfers) are read as raw JSON: async-stripe 0.41's typed
+//!   enums have no fallback for values it does not know, and an unreadable *success* must never pass
+//!   for a failure. A transfer attempt reports [`TransferOutcome`]: made, refused for good, worth
+//!   retrying with the same key, or unknown; the payouts service does the retrying.
 //! - The client speaks API version 2023-10-16 (fixed by async-stripe 0.41); webhook payloads are
 //!   read from raw JSON elsewhere and accept both that shape and the 2025 one.
 
+use app::domain::payout::AccountState;
 use app::server::ports::{
-    CreatedPaymentIntent, CreatedRefund, CreatedSubscription, GatewayError, GatewayFuture,
-    PaymentGateway, PaymentIntentRequest, SubscriptionRequest,
+    ConnectAccountRequest, CreatedPaymentIntent, CreatedRefund, CreatedSubscription, GatewayError,
+    GatewayFuture, PaymentGateway, PaymentIntentRequest, SubscriptionRequest, TransferFuture,
+    TransferOutcome, TransferRequest,
 };
 use std::collections::HashMap;
 use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 use stripe::{
-    CancelSubscription, Client, Coupon, CouponDuration, CreateCoupon, CreateCustomer,
-    CreatePaymentIntent, CreatePaymentIntentAutomaticPaymentMethods, CreateProduct, CreateRefund,
-    CreateSubscription, CreateSubscriptionItems, CreateSubscriptionPaymentSettings,
+    AccountId, AccountLinkType, AccountType, CancelSubscription, Client, Coupon, CouponDuration,
+    CreateAccount, CreateAccountCapabilities, CreateAccountCapabilitiesTransfers,
+    CreateAccountLink, CreateCoupon, CreateCustomer, CreatePaymentIntent,
+    CreatePaymentIntentAutomaticPaymentMethods, CreateProduct, CreateRefund, CreateSubscription,
+    CreateSubscriptionItems, CreateSubscriptionPaymentSettings,
     CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod, Currency, Customer, ErrorType,
-    Expandable, Invoice, InvoiceId, PaymentIntent, PaymentIntentId, Product, Refund,
+    Expandable, Invoice, InvoiceId, ListTransfers, PaymentIntent, PaymentIntentId, Product, Refund,
     RequestStrategy, StripeError, Subscription, SubscriptionId, SubscriptionInterval,
     SubscriptionPaymentBehavior, SubscriptionPriceData, SubscriptionPriceDataRecurring,
     SubscriptionStatus,
@@ -363,5 +371,219 @@ impl PaymentGateway for StripeGateway {
                 .await?;
             Ok(intent.invoice.map(|invoice| invoice.id().to_string()))
         })
+    }
+
+    fn create_connect_account(&self, request: ConnectAccountRequest) -> GatewayFuture<'_, String> {
+        Box::pin(async move {
+            let mut params = CreateAccount::new();
+            params.type_ = Some(AccountType::Express);
+            params.email = Some(&request.email);
+            params.capabilities = Some(CreateAccountCapabilities {
+                transfers: Some(CreateAccountCapabilitiesTransfers {
+                    requested: Some(true),
+                }),
+                ..Default::default()
+            });
+            params.metadata = Some(metadata(&[
+                ("partner_id".to_owned(), request.partner_id.to_string()),
+                ("business_name".to_owned(), request.business_name.clone()),
+            ]));
+            let client = self.idempotent(request.idempotency_key.clone());
+            let account = self
+                .call(
+                    "create Account",
+                    client.post_form::<serde_json::Value, _>("/accounts", &params),
+                )
+                .await?;
+            json_id(&account, "acct_", "create Account")
+        })
+    }
+
+    fn account_link(
+        &self,
+        account_id: &str,
+        refresh_url: &str,
+        return_url: &str,
+    ) -> GatewayFuture<'_, String> {
+        let id = AccountId::from_str(account_id);
+        let (refresh_url, return_url) = (refresh_url.to_owned(), return_url.to_owned());
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("Account id: {e}")))?;
+            let mut params = CreateAccountLink::new(id, AccountLinkType::AccountOnboarding);
+            params.refresh_url = Some(&refresh_url);
+            params.return_url = Some(&return_url);
+            let link = self
+                .call(
+                    "create AccountLink",
+                    self.client
+                        .post_form::<serde_json::Value, _>("/account_links", &params),
+                )
+                .await?;
+            json_url(&link, "create AccountLink")
+        })
+    }
+
+    fn login_link(&self, account_id: &str) -> GatewayFuture<'_, String> {
+        let id = AccountId::from_str(account_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("Account id: {e}")))?;
+            let link = self
+                .call(
+                    "create LoginLink",
+                    self.client.post_form::<serde_json::Value, _>(
+                        &format!("/accounts/{id}/login_links"),
+                        HashMap::<String, String>::new(),
+                    ),
+                )
+                .await?;
+            json_url(&link, "create LoginLink")
+        })
+    }
+
+    fn retrieve_account(&self, account_id: &str) -> GatewayFuture<'_, Option<AccountState>> {
+        let id = AccountId::from_str(account_id);
+        Box::pin(async move {
+            let id = id.map_err(|e| GatewayError::Rejected(format!("Account id: {e}")))?;
+            let account = self
+                .call(
+                    "retrieve Account",
+                    self.client
+                        .get::<serde_json::Value>(&format!("/accounts/{id}")),
+                )
+                .await?;
+            Ok(Some(app::server::stripe::event::account_state(&account)))
+        })
+    }
+
+    fn create_transfer(&self, request: TransferRequest) -> TransferFuture<'_> {
+        Box::pin(async move {
+            let currency = match currency(&request.currency) {
+                Ok(c) => c,
+                Err(e) => {
+                    return TransferOutcome::Refused {
+                        reason: e.to_string(),
+                        partner_can_fix: false,
+                    };
+                }
+            };
+            // The form is built in a fixed order: a retry must send the very same body with its
+            // key (async-stripe's `Metadata` is a HashMap, whose order differs per instance, and
+            // Stripe refuses a key reused with a different body).
+            let mut params = std::collections::BTreeMap::new();
+            params.insert("amount".to_owned(), request.amount.0.to_string());
+            params.insert("currency".to_owned(), currency.to_string());
+            params.insert("destination".to_owned(), request.destination.clone());
+            params.insert("transfer_group".to_owned(), request.transfer_group.clone());
+            for (key, value) in &request.metadata {
+                params.insert(format!("metadata[{key}]"), value.clone());
+            }
+            let client = self.idempotent(request.idempotency_key.clone());
+            let sent = tokio::time::timeout(
+                self.timeout,
+                client.post_form::<serde_json::Value, _>("/transfers", &params),
+            )
+            .await;
+            match sent {
+                Ok(Ok(transfer)) => match json_id(&transfer, "tr_", "create Transfer") {
+                    Ok(transfer_id) => TransferOutcome::Made { transfer_id },
+                    Err(e) => TransferOutcome::Unknown {
+                        reason: e.to_string(),
+                    },
+                },
+                Ok(Err(error)) => transfer_outcome(error),
+                Err(_) => TransferOutcome::Unknown {
+                    reason: format!("no answer within {} s", self.timeout.as_secs()),
+                },
+            }
+        })
+    }
+
+    fn find_transfer(
+        &self,
+        transfer_group: &str,
+        destination: &str,
+    ) -> GatewayFuture<'_, Option<String>> {
+        let (group, destination) = (transfer_group.to_owned(), destination.to_owned());
+        Box::pin(async move {
+            let mut params = ListTransfers::new();
+            params.transfer_group = Some(&group);
+            params.destination = Some(destination.clone());
+            params.limit = Some(10);
+            let list = self
+                .call(
+                    "list Transfers",
+                    self.client
+                        .get_query::<serde_json::Value, _>("/transfers", &params),
+                )
+                .await?;
+            Ok(list["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| {
+                    t["transfer_group"] == group.as_str()
+                        && t["destination"] == destination.as_str()
+                })
+                .find_map(|t| t["id"].as_str().map(str::to_owned)))
+        })
+    }
+}
+
+/// The id of a created object, which must start with `prefix`.
+fn json_id(object: &serde_json::Value, prefix: &str, what: &str) -> Result<String, GatewayError> {
+    object["id"]
+        .as_str()
+        .filter(|id| id.starts_with(prefix))
+        .map(str::to_owned)
+        .ok_or_else(|| GatewayError::Unavailable(format!("{what}: the answer has no {prefix} id")))
+}
+
+fn json_url(object: &serde_json::Value, what: &str) -> Result<String, GatewayError> {
+    object["url"]
+        .as_str()
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .map(str::to_owned)
+        .ok_or_else(|| GatewayError::Unavailable(format!("{what}: the answer has no url")))
+}
+
+/// How a transfer attempt that Stripe answered with an error ended.
+fn transfer_outcome(error: StripeError) -> TransferOutcome {
+    match error {
+        // 409: another request with this key is still being handled. 429, 5xx: try again.
+        StripeError::Stripe(e)
+            if e.http_status >= 500 || e.http_status == 429 || e.http_status == 409 =>
+        {
+            TransferOutcome::Retry {
+                reason: format!("HTTP {} {}", e.http_status, e.message.unwrap_or_default()),
+            }
+        }
+        StripeError::Stripe(e) => {
+            let code = e.code.map(|c| c.to_string()).unwrap_or_default();
+            let message = e.message.unwrap_or_default();
+            // Our balance is our problem; a destination that cannot receive is the partner's.
+            let partner_can_fix = code != "balance_insufficient"
+                && (code.contains("account")
+                    || message.contains("destination")
+                    || message.contains("account"));
+            TransferOutcome::Refused {
+                reason: if code.is_empty() {
+                    message
+                } else {
+                    format!("{code}: {message}")
+                },
+                partner_can_fix,
+            }
+        }
+        // The connection failed or broke: the request may have arrived, so only the same key
+        // again (or a look-up) can tell.
+        StripeError::ClientError(e) => TransferOutcome::Retry {
+            reason: e.to_string(),
+        },
+        StripeError::JSONSerialize(e) => TransferOutcome::Unknown {
+            reason: format!("unreadable answer at {}", e.path()),
+        },
+        other => TransferOutcome::Unknown {
+            reason: other.to_string(),
+        },
     }
 }

@@ -6,6 +6,7 @@
 pub mod deliveries;
 pub mod email_preview;
 pub mod middleware;
+pub mod payouts;
 pub mod stripe_webhook;
 
 use crate::config::Config;
@@ -56,6 +57,15 @@ pub fn state_with_pool(config: &Config, pool: Pool) -> AppState {
             ),
             order_rules: config.order_rules,
             photo_dir: config.photo_dir.clone(),
+            connect_webhook_secret: config.connect_webhook_secret.as_ref().map_or_else(
+                || format!("whsec_sim_{}", app::server::token::new_secret()),
+                |s| s.expose().to_owned(),
+            ),
+            livemode: config.stripe.as_ref().is_some_and(|keys| {
+                let key = keys.secret_key.expose();
+                key.starts_with("sk_live_") || key.starts_with("rk_live_")
+            }),
+            payout_retry_base: config.payout_retry_base,
         }),
         limits: Arc::new(if config.rate_limits {
             RateLimits::default()
@@ -113,6 +123,24 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/stripe/webhook",
             axum::routing::post(stripe_webhook::receive),
+        )
+        .route(
+            "/stripe/connect-webhook",
+            axum::routing::post(stripe_webhook::receive_connect),
+        )
+        .route(
+            "/partner/payouts/onboard",
+            axum::routing::post(payouts::onboard),
+        )
+        .route("/partner/payouts/refresh", get(payouts::refresh))
+        .route("/partner/payouts/return", get(payouts::returned))
+        .route(
+            "/partner/payouts/dashboard",
+            axum::routing::post(payouts::dashboard),
+        )
+        .route(
+            "/partner/payout-setup/simulated/answer",
+            axum::routing::post(payouts::simulate),
         )
         .route(
             "/admin/emails/preview/{kind}/html",

@@ -1,10 +1,12 @@
-//! `POST /stripe/webhook`: Stripe's events, verified and handled by the webhook service.
+//! `POST /stripe/webhook` (the platform's events) and `POST /stripe/connect-webhook` (Connect
+//! events, signed with their own endpoint secret): verified and handled by their services.
 //!
 //! Answers: 200 when handled (also for duplicates and events we do not use, so Stripe stops
 //! retrying), 400 with the reason for a bad signature or payload (Stripe shows it in its dashboard),
 //! 500 for our own failures (nothing was recorded, so Stripe's retry will act).
 
 use app::server::context::AppState;
+use app::server::services::connect;
 use app::server::services::webhooks::{self, Outcome, WebhookError};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -15,7 +17,22 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let signature = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok());
-    match webhooks::receive(&state, signature, &body, chrono::Utc::now()).await {
+    answer(webhooks::receive(&state, signature, &body, chrono::Utc::now()).await)
+}
+
+pub async fn receive_connect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    answer(connect::receive(&state, signature, &body, chrono::Utc::now()).await)
+}
+
+fn answer(result: Result<Outcome, WebhookError>) -> Response {
+    match result {
         Ok(Outcome::Duplicate) => (StatusCode::OK, "duplicate").into_response(),
         Ok(Outcome::Processed(_)) => (StatusCode::OK, "processed").into_response(),
         Ok(Outcome::Ignored(why)) => (StatusCode::OK, format!("ignored: {why}")).into_response(),

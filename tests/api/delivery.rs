@@ -8,7 +8,7 @@
 use crate::helpers::{PASSWORD, TestApp, browser, location_path, testid_text};
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
@@ -60,7 +60,7 @@ async fn register_florist(
 }
 
 /// A registered and approved florist; returns the partner id. Signs out afterwards.
-async fn florist(
+pub(crate) async fn florist(
     app: &TestApp,
     email: &str,
     business: &str,
@@ -88,7 +88,12 @@ async fn florist(
 }
 
 /// A customer's paid single delivery in `suburb` (Sydney) on `date`; returns the event id.
-async fn paid_delivery(app: &TestApp, email: &str, suburb: &str, date: NaiveDate) -> i64 {
+pub(crate) async fn paid_delivery(
+    app: &TestApp,
+    email: &str,
+    suburb: &str,
+    date: NaiveDate,
+) -> i64 {
     app.client_sign_up(email).await;
     let date = date.to_string();
     let order = app
@@ -136,7 +141,7 @@ async fn attention(app: &TestApp, event: i64) -> Option<String> {
 }
 
 /// Waits for `n` mails with `subject_start` to `address`, then checks no more come.
-async fn mails(
+pub(crate) async fn mails(
     app: &TestApp,
     address: &str,
     subject_start: &str,
@@ -171,7 +176,7 @@ async fn mails(
 }
 
 /// The request page's path from a mail's link.
-fn page_of(mail: &crate::smtp::Received) -> String {
+pub(crate) fn page_of(mail: &crate::smtp::Received) -> String {
     let link = mail
         .link("/partner/delivery-request/")
         .expect("link in the mail");
@@ -181,7 +186,7 @@ fn page_of(mail: &crate::smtp::Received) -> String {
 }
 
 /// Answers on the page at `page` as its form does (no JavaScript), returning the redirect target.
-async fn answer(app: &TestApp, page: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn answer(app: &TestApp, page: &str, fields: &[(&str, &str)]) -> String {
     let r = app.submit(page, &format!("{page}/respond"), fields).await;
     assert_eq!(
         r.status(),
@@ -191,7 +196,7 @@ async fn answer(app: &TestApp, page: &str, fields: &[(&str, &str)]) -> String {
     location_path(&r)
 }
 
-fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
+pub(crate) fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
     date.and_hms_opt(hour, 0, 0).unwrap().and_utc()
 }
 

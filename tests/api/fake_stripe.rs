@@ -44,15 +44,23 @@ pub enum Failure {
     Timeout,
     /// HTTP 402 `card_error` / `card_declined`.
     CardDeclined,
+    /// Handles the request (a transfer is really made, its answer stored for the key), then sends
+    /// no answer for a minute: the caller's timeout fires, the outcome unknown to it.
+    TimeoutAfterHandling,
+    /// HTTP 400 `invalid_request_error` / `balance_insufficient` (Stripe never retries these).
+    BalanceInsufficient,
 }
 
 #[derive(Default)]
 struct State {
     requests: Vec<Recorded>,
-    failures: Vec<Failure>,
+    /// Failures to come, each for any request or for one method and path prefix.
+    failures: Vec<(Option<(String, String)>, Failure)>,
     /// Idempotency key → (request body, answer).
     replies: HashMap<String, (String, Value)>,
     objects: HashMap<String, Value>,
+    /// Transfers made, oldest first (what `GET /v1/transfers` lists).
+    transfers: Vec<Value>,
     next_id: u32,
 }
 
@@ -124,7 +132,19 @@ impl FakeStripe {
     /// The next `count` requests fail as `failure`.
     pub fn fail_next(&self, failure: Failure, count: usize) {
         let mut state = self.state.lock().unwrap();
-        state.failures.extend(std::iter::repeat_n(failure, count));
+        state
+            .failures
+            .extend(std::iter::repeat_n((None, failure), count));
+    }
+
+    /// The next `count` requests to `method` `path_prefix` (e.g. `POST /v1/transfers`) fail as
+    /// `failure`; other requests are answered normally.
+    pub fn fail_next_on(&self, method: &str, path_prefix: &str, failure: Failure, count: usize) {
+        let mut state = self.state.lock().unwrap();
+        let filter = Some((method.to_owned(), path_prefix.to_owned()));
+        state
+            .failures
+            .extend(std::iter::repeat_n((filter, failure), count));
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -170,7 +190,12 @@ async fn handle(
     let failure = {
         let mut state = state.lock().unwrap();
         state.requests.push(recorded.clone());
-        (!state.failures.is_empty()).then(|| state.failures.remove(0))
+        let due = state.failures.iter().position(|(filter, _)| {
+            filter.as_ref().is_none_or(|(method, prefix)| {
+                *method == recorded.method && recorded.path.starts_with(prefix.as_str())
+            })
+        });
+        due.map(|i| state.failures.remove(i).1)
     };
     match failure {
         Some(Failure::ServerError) => {
@@ -180,6 +205,18 @@ async fn handle(
             );
         }
         Some(Failure::Timeout) => {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            return StatusCode::GATEWAY_TIMEOUT.into_response();
+        }
+        Some(Failure::BalanceInsufficient) => {
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                json!({ "type": "invalid_request_error", "code": "balance_insufficient",
+                        "message": "You have insufficient available funds in your Stripe account." }),
+            );
+        }
+        Some(Failure::TimeoutAfterHandling) => {
+            let _ = answer(&state, &method, &uri, &recorded, &body);
             tokio::time::sleep(Duration::from_secs(60)).await;
             return StatusCode::GATEWAY_TIMEOUT.into_response();
         }
@@ -193,8 +230,20 @@ async fn handle(
         None => {}
     }
 
+    answer(&state, &method, &uri, &recorded, &body)
+}
+
+/// The fake's answer to a request that is not made to fail (idempotent replays included).
+fn answer(
+    state: &Arc<Mutex<State>>,
+    method: &Method,
+    uri: &Uri,
+    recorded: &Recorded,
+    body: &str,
+) -> Response {
+    let body = body.to_owned();
     let mut state = state.lock().unwrap();
-    if method == Method::POST
+    if *method == Method::POST
         && let Some(key) = &recorded.idempotency_key
         && let Some((first_body, reply)) = state.replies.get(key)
     {
@@ -214,15 +263,23 @@ async fn handle(
         .split('/')
         .collect();
     let reply = match (method.as_str(), path.as_slice()) {
-        ("POST", ["payment_intents"]) => Some(create_intent(&mut state, &recorded)),
-        ("POST", ["customers"]) => Some(create_customer(&mut state, &recorded)),
-        ("POST", ["products"]) => Some(create_product(&mut state, &recorded)),
-        ("POST", ["coupons"]) => Some(create_coupon(&mut state, &recorded)),
-        ("POST", ["subscriptions"]) => Some(create_subscription(&mut state, &recorded)),
+        ("POST", ["payment_intents"]) => Some(create_intent(&mut state, recorded)),
+        ("POST", ["customers"]) => Some(create_customer(&mut state, recorded)),
+        ("POST", ["products"]) => Some(create_product(&mut state, recorded)),
+        ("POST", ["coupons"]) => Some(create_coupon(&mut state, recorded)),
+        ("POST", ["subscriptions"]) => Some(create_subscription(&mut state, recorded)),
         ("GET", ["payment_intents" | "subscriptions" | "invoices", id]) => {
             state.objects.get(*id).cloned()
         }
-        ("POST", ["refunds"]) => create_refund(&mut state, &recorded),
+        ("POST", ["refunds"]) => create_refund(&mut state, recorded),
+        ("POST", ["accounts"]) => Some(create_account(&mut state, recorded)),
+        ("GET", ["accounts", id]) => state.objects.get(*id).cloned(),
+        ("POST", ["accounts", id, "login_links"]) => {
+            state.objects.contains_key(*id).then(|| login_link(id))
+        }
+        ("POST", ["account_links"]) => Some(account_link(recorded)),
+        ("POST", ["transfers"]) => Some(create_transfer(&mut state, recorded)),
+        ("GET", ["transfers"]) => Some(list_transfers(&state, uri)),
         ("DELETE", ["subscriptions", id]) => {
             let id = (*id).to_owned();
             match state.objects.get_mut(&id) {
@@ -245,7 +302,7 @@ async fn handle(
     };
     match reply {
         Some(reply) => {
-            if let Some(key) = recorded.idempotency_key {
+            if let Some(key) = recorded.idempotency_key.clone() {
                 state.replies.insert(key, (body, reply.clone()));
             }
             axum::Json(reply).into_response()
@@ -514,4 +571,142 @@ fn create_subscription(state: &mut State, request: &Recorded) -> Value {
     let subscription = Value::Object(subscription);
     state.objects.insert(sub_id, subscription.clone());
     subscription
+}
+
+// ---- Connect: accounts, links, transfers ----
+
+/// An Express account as the fake holds it: payable unless the test says otherwise.
+fn create_account(state: &mut State, request: &Recorded) -> Value {
+    let id = new_id(state, "acct");
+    let mut account = example(
+        "account",
+        &[
+            "object",
+            "business_profile",
+            "capabilities",
+            "country",
+            "created",
+            "default_currency",
+            "details_submitted",
+            "requirements",
+            "settings",
+            "type",
+        ],
+    );
+    account.insert("id".into(), json!(id));
+    account.insert("type".into(), json!("express"));
+    account.insert("email".into(), json!(request.field("email")));
+    account.insert("metadata".into(), metadata(request));
+    account.insert("charges_enabled".into(), json!(false));
+    account.insert("payouts_enabled".into(), json!(false));
+    account.insert("capabilities".into(), json!({ "transfers": "inactive" }));
+    account.insert(
+        "requirements".into(),
+        json!({ "currently_due": ["external_account", "tos_acceptance.date"], "disabled_reason": "requirements.past_due", "eventually_due": [], "past_due": [], "pending_verification": [], "errors": [] }),
+    );
+    let account = Value::Object(account);
+    state.objects.insert(id, account.clone());
+    account
+}
+
+fn account_link(request: &Recorded) -> Value {
+    let mut link = example("account_link", &["object", "created", "expires_at"]);
+    let account = request.field("account").unwrap_or_default();
+    link.insert(
+        "url".into(),
+        json!(format!(
+            "https://connect.stripe.test/setup/e/{account}/{}",
+            request.idempotency_key.clone().unwrap_or_default().len()
+        )),
+    );
+    Value::Object(link)
+}
+
+fn login_link(account: &str) -> Value {
+    let mut link = example("login_link", &["object", "created"]);
+    link.insert(
+        "url".into(),
+        json!(format!("https://connect.stripe.test/express/{account}")),
+    );
+    Value::Object(link)
+}
+
+fn create_transfer(state: &mut State, request: &Recorded) -> Value {
+    let id = new_id(state, "tr");
+    let mut transfer = example(
+        "transfer",
+        &[
+            "object",
+            "amount_reversed",
+            "balance_transaction",
+            "created",
+            "livemode",
+            "reversals",
+            "reversed",
+            "source_type",
+        ],
+    );
+    transfer.insert("id".into(), json!(id));
+    transfer.insert(
+        "amount".into(),
+        json!(request.field("amount").and_then(|a| a.parse::<i64>().ok())),
+    );
+    transfer.insert("currency".into(), json!(request.field("currency")));
+    transfer.insert("destination".into(), json!(request.field("destination")));
+    transfer.insert(
+        "transfer_group".into(),
+        json!(request.field("transfer_group")),
+    );
+    transfer.insert("metadata".into(), metadata(request));
+    transfer.insert("reversals".into(), json!({ "object": "list", "data": [], "has_more": false, "url": format!("/v1/transfers/{id}/reversals") }));
+    let transfer = Value::Object(transfer);
+    state.transfers.push(transfer.clone());
+    state.objects.insert(id, transfer.clone());
+    transfer
+}
+
+fn list_transfers(state: &State, uri: &Uri) -> Value {
+    let query: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let wanted = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let (group, destination) = (wanted("transfer_group"), wanted("destination"));
+    let data: Vec<Value> = state
+        .transfers
+        .iter()
+        .rev()
+        .filter(|t| group.as_deref().is_none_or(|g| t["transfer_group"] == g))
+        .filter(|t| destination.as_deref().is_none_or(|d| t["destination"] == d))
+        .cloned()
+        .collect();
+    json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/transfers" })
+}
+
+impl FakeStripe {
+    /// Sets what Stripe says about an account (as its holder finishing or breaking onboarding).
+    pub fn set_account(&self, id: &str, payable: bool, currently_due: &[&str]) {
+        let mut state = self.state.lock().unwrap();
+        let account = state.objects.get_mut(id).expect("a fake account");
+        account["charges_enabled"] = json!(payable);
+        account["payouts_enabled"] = json!(payable);
+        account["capabilities"] =
+            json!({ "transfers": if payable { "active" } else { "inactive" } });
+        account["requirements"]["currently_due"] = json!(currently_due);
+        account["requirements"]["disabled_reason"] = if payable {
+            Value::Null
+        } else {
+            json!("requirements.past_due")
+        };
+    }
+
+    /// Transfers made so far, oldest first.
+    pub fn transfers(&self) -> Vec<Value> {
+        self.state.lock().unwrap().transfers.clone()
+    }
+
+    /// Forgets every idempotency key, as Stripe does after 24 hours.
+    pub fn forget_keys(&self) {
+        self.state.lock().unwrap().replies.clear();
+    }
 }

@@ -18,6 +18,7 @@ mod outbox;
 mod pages;
 mod partners;
 mod password_reset;
+mod payouts;
 mod security;
 mod settings;
 mod smtp;

@@ -8,4 +8,5 @@ pub mod admin;
 pub mod delivery;
 pub mod orders;
 pub mod partners;
+pub mod payouts;
 pub mod settings;

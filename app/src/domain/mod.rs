@@ -6,5 +6,6 @@ pub mod delivery;
 pub mod money;
 pub mod order;
 pub mod partner;
+pub mod payout;
 pub mod rate;
 pub mod validation;

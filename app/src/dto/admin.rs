@@ -16,6 +16,8 @@ pub struct AdminOverview {
     pub emails_failed: i64,
     /// Deliveries no florist has taken, waiting for an admin to assign one.
     pub deliveries_waiting: i64,
+    /// Payouts held, refused or unconfirmed that no later payout has settled.
+    pub payouts_needing_attention: i64,
     pub signups_last_7_days: i64,
     pub recent_users: Vec<UserRow>,
 }

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod error;
 pub mod orders;
 pub mod partners;
+pub mod payouts;
 
 pub use error::AppError;
 

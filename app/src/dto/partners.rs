@@ -58,6 +58,8 @@ pub struct PartnerDashboard {
     pub email_commissions: bool,
     /// A delivery florist's booking link, areas, pause and requests.
     pub florist: Option<crate::dto::delivery::FloristPanel>,
+    /// Where the partner stands with Stripe payouts (the "Set up payouts" banner until done).
+    pub payout_setup: crate::dto::payouts::PayoutSetup,
 }
 
 /// A valid code, as the customer sees it confirmed.
@@ -95,6 +97,8 @@ pub struct AdminPartnerDetail {
     pub commissions: Vec<CommissionLine>,
     /// A delivery florist's details and record.
     pub florist: Option<crate::dto::delivery::FloristRecord>,
+    /// Stripe onboarding: started, payable, and what Stripe still needs.
+    pub payout_setup: crate::dto::payouts::PayoutSetup,
 }
 
 /// The program's terms as everyone may read them (the partner sign-up page says what partners earn).

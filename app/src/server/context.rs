@@ -70,6 +70,12 @@ pub struct Settings {
     pub order_rules: OrderRules,
     /// Where delivery photos are kept (`PHOTO_DIR`, default `data/photos`).
     pub photo_dir: String,
+    /// Verifies `Stripe-Signature` on `/stripe/connect-webhook`; the simulator signs with it too.
+    pub connect_webhook_secret: String,
+    /// Stripe live keys: Connect events must say `livemode: true` (test keys and the simulator: false).
+    pub livemode: bool,
+    /// The first wait between attempts at one transfer (doubled per attempt).
+    pub payout_retry_base: std::time::Duration,
 }
 
 impl Settings {

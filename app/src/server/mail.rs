@@ -606,6 +606,86 @@ impl Template for DeliveryDay {
     }
 }
 
+/// A payout was sent to the partner's Stripe account.
+pub struct PayoutSent {
+    pub amount: String,
+    /// "Commissions" or "Deliveries".
+    pub kind: String,
+    pub items: i64,
+    pub payout_url: String,
+}
+
+impl Template for PayoutSent {
+    const KIND: &'static str = "payout_sent";
+    fn subject(&self) -> String {
+        format!("{} is on its way to your bank", self.amount)
+    }
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::Paragraph(format!(
+                "We sent {} to your Stripe account. Stripe pays it into your bank on your usual payout schedule, usually within a few business days.",
+                self.amount
+            )),
+            Block::Facts(vec![
+                ("Amount".into(), self.amount.clone()),
+                (
+                    "For".into(),
+                    format!(
+                        "{} ({} line{})",
+                        self.kind,
+                        self.items,
+                        if self.items == 1 { "" } else { "s" }
+                    ),
+                ),
+            ]),
+            Block::Button {
+                label: "See the payout".into(),
+                url: self.payout_url.clone(),
+            },
+        ]
+    }
+    fn footer(&self) -> Footer {
+        Footer::Essential("You get this email because we paid you.")
+    }
+}
+
+/// A payout could not be sent because of the partner's Stripe account (held or refused).
+pub struct PayoutProblem {
+    pub amount: String,
+    /// Held (we will send it once the account is fixed) or failed (it goes into the next payout).
+    pub held: bool,
+    pub reason: String,
+    pub setup_url: String,
+}
+
+impl Template for PayoutProblem {
+    const KIND: &'static str = "payout_problem";
+    fn subject(&self) -> String {
+        format!(
+            "Action needed: we could not send your {} payout",
+            self.amount
+        )
+    }
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::Paragraph(if self.held {
+                format!("Your payout of {} is ready, but Stripe cannot pay your account yet, so we are holding it. Nothing is lost: we send it as soon as Stripe can pay you.", self.amount)
+            } else {
+                format!("Stripe refused our transfer of {} to your account. Nothing was lost: the money stays with your next payout.", self.amount)
+            }),
+            Block::Facts(vec![("Why".into(), self.reason.clone())]),
+            Block::Paragraph("Open your payout settings and finish what Stripe asks for; it takes a few minutes.".into()),
+            Block::Button {
+                label: "Fix my payout settings".into(),
+                url: self.setup_url.clone(),
+            },
+        ]
+    }
+    fn footer(&self) -> Footer {
+        Footer::Essential("You get this email because a payout to you is waiting.")
+    }
+}
+
 /// Every kind, with the label admins see, in the order the preview page lists them.
 pub const KINDS: &[(&str, &str)] = &[
     (PasswordReset::KIND, "Password reset"),
@@ -619,6 +699,8 @@ pub const KINDS: &[(&str, &str)] = &[
     (DeliveryOffer::KIND, "Delivery request (florist)"),
     (DeliveryReminder::KIND, "Delivery reminder (florist)"),
     (DeliveryDay::KIND, "Delivery day (florist)"),
+    (PayoutSent::KIND, "Payout sent"),
+    (PayoutProblem::KIND, "Payout held or refused"),
 ];
 
 /// The label of a kind, or the kind itself for one this version does not know.
@@ -722,6 +804,24 @@ pub fn sample(kind: &str, site_url: &str) -> Option<Rendered> {
             "Fiona",
             &DeliveryDay {
                 facts: sample_delivery(site_url),
+            },
+        ),
+        PayoutSent::KIND => render(
+            "Rosie",
+            &PayoutSent {
+                amount: "$148.60".into(),
+                kind: "Commissions".into(),
+                items: 12,
+                payout_url: format!("{site_url}/partner/payouts/7"),
+            },
+        ),
+        PayoutProblem::KIND => render(
+            "Rosie",
+            &PayoutProblem {
+                amount: "$148.60".into(),
+                held: true,
+                reason: "Stripe still needs a bank account to pay into.".into(),
+                setup_url: format!("{site_url}/partner/payouts"),
             },
         ),
         _ => return None,

@@ -3,6 +3,7 @@
 //! stands in and completes payments through our own signed webhook path.
 
 use crate::domain::money::Cents;
+use crate::domain::payout::AccountState;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -66,6 +67,49 @@ pub struct CreatedRefund {
     pub charge_id: String,
 }
 
+/// A transfer to a partner's Connect account (one payout).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferRequest {
+    pub amount: Cents,
+    pub currency: String,
+    /// The Connect account (`acct_…`).
+    pub destination: String,
+    /// The payout's group: how the transfer is found again when an answer was lost.
+    pub transfer_group: String,
+    /// The payout's stored key, the same on every attempt.
+    pub idempotency_key: String,
+    pub metadata: Vec<(String, String)>,
+}
+
+/// How a transfer attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferOutcome {
+    /// Stripe made it (or had made it: an idempotent replay).
+    Made { transfer_id: String },
+    /// Stripe refused it for good (`balance_insufficient`, an invalid destination…): nothing moved.
+    Refused {
+        reason: String,
+        partner_can_fix: bool,
+    },
+    /// Worth the same request again with the same key: a 5xx, a 429, a refused connection.
+    Retry { reason: String },
+    /// Nobody can tell whether it was made (a timeout, an answer we could not read): only a
+    /// look-up by transfer group can say.
+    Unknown { reason: String },
+}
+
+/// A partner's Express account, created once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectAccountRequest {
+    pub partner_id: i64,
+    pub email: String,
+    pub business_name: String,
+    /// Names the partner: every attempt returns the one account Stripe made.
+    pub idempotency_key: String,
+}
+
+pub type TransferFuture<'a> = Pin<Box<dyn Future<Output = TransferOutcome> + Send + 'a>>;
+
 pub trait PaymentGateway: Send + Sync {
     /// True for the offline simulator: checkout shows the test-mode banner and completes payments itself.
     fn is_simulator(&self) -> bool;
@@ -94,6 +138,30 @@ pub trait PaymentGateway: Send + Sync {
     fn invoice_payment_intent(&self, invoice_id: &str) -> GatewayFuture<'_, Option<String>>;
     /// The invoice a PaymentIntent paid, if any (for refunds that name only the PaymentIntent).
     fn payment_intent_invoice(&self, intent_id: &str) -> GatewayFuture<'_, Option<String>>;
+
+    /// Creates the partner's Express account (with the `transfers` capability); returns its id.
+    fn create_connect_account(&self, request: ConnectAccountRequest) -> GatewayFuture<'_, String>;
+    /// A fresh, single-use onboarding link (never stored or mailed).
+    fn account_link(
+        &self,
+        account_id: &str,
+        refresh_url: &str,
+        return_url: &str,
+    ) -> GatewayFuture<'_, String>;
+    /// A one-time link into the partner's Express dashboard.
+    fn login_link(&self, account_id: &str) -> GatewayFuture<'_, String>;
+    /// What Stripe says about the account now, or `None` from the simulator (whose accounts are
+    /// what its own `account.updated` events recorded).
+    fn retrieve_account(&self, account_id: &str) -> GatewayFuture<'_, Option<AccountState>>;
+    /// One attempt at a transfer, with the payout's key. Never retried inside: the caller retries
+    /// with the same key.
+    fn create_transfer(&self, request: TransferRequest) -> TransferFuture<'_>;
+    /// The transfer made for a payout's group to this destination, if any.
+    fn find_transfer(
+        &self,
+        transfer_group: &str,
+        destination: &str,
+    ) -> GatewayFuture<'_, Option<String>>;
 }
 
 /// A queued mail, handed to the transport by the outbox sender.

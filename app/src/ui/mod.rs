@@ -94,6 +94,11 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/partner/delivery-request/:token") view=pages::delivery_request::DeliveryRequestByLink ssr=SsrMode::Async />
                 <Route path=path!("/partner/deliveries/:id") view=pages::delivery_request::DeliveryRequestSignedIn ssr=SsrMode::Async />
                 <Route path=path!("/admin/deliveries") view=pages::admin_deliveries::AdminDeliveriesPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/payouts") view=pages::payouts::PartnerPayoutsPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/payouts/:id") view=pages::payouts::PayoutDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/payout-setup/simulated") view=pages::payouts::SimulatedOnboardingPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/payouts") view=pages::payouts::AdminPayoutsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/payouts/:id") view=pages::payouts::PayoutDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/partners") view=pages::admin_partners::AdminPartnersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/partners/:id") view=pages::admin_partners::AdminPartnerPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/commissions") view=pages::admin_partners::AdminCommissionsPage ssr=SsrMode::Async />

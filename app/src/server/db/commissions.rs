@@ -301,6 +301,9 @@ pub async fn reject(
 
 /// Rejects the payment's referral commission while it is not yet paid (`pending` or `approved`):
 /// the payment was refunded or lost in a dispute. Returns the partner whose numbers changed.
+///
+/// A commission already in a live payout is left alone: that payout may be on its way to Stripe,
+/// so the commission is paid, and then shows among [`paid_on_reversed_payments`] (money to recover).
 pub async fn reject_unpaid_for_payment(
     conn: &mut DbConn,
     payment_id: i64,
@@ -309,7 +312,9 @@ pub async fn reject_unpaid_for_payment(
 ) -> sqlx::Result<Option<(i64, i64)>> {
     sqlx::query_as(
         "UPDATE commissions SET status = 'rejected', note = $2, updated_at = $3
-         WHERE payment_id = $1 AND status IN ('pending', 'approved') RETURNING id, partner_id",
+         WHERE payment_id = $1 AND status IN ('pending', 'approved')
+           AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.commission_id = commissions.id AND i.live)
+         RETURNING id, partner_id",
     )
     .bind(payment_id)
     .bind(note)

@@ -14,6 +14,7 @@ pub mod orders;
 pub mod partners;
 pub mod password_resets;
 pub mod payments;
+pub mod payouts;
 pub mod readers;
 pub mod reversals;
 pub mod session_cache;

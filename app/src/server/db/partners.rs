@@ -324,3 +324,90 @@ pub async fn stats_version(
     .fetch_one(db)
     .await
 }
+
+/// Stores the partner's Connect account id unless one is stored already; returns the stored one
+/// (so two clicks racing end with one account: the idempotency key gave both the same id anyway).
+pub async fn set_stripe_account(
+    conn: &mut DbConn,
+    partner_id: i64,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<String> {
+    sqlx::query_scalar(
+        "UPDATE partners SET stripe_account_id = COALESCE(stripe_account_id, $2), updated_at = $3
+         WHERE id = $1 RETURNING stripe_account_id",
+    )
+    .bind(partner_id)
+    .bind(account_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountColumns {
+    stripe_account_id: Option<String>,
+    charges_enabled: bool,
+    payouts_enabled: bool,
+    transfers_active: bool,
+    requirements_due: String,
+    disabled_reason: String,
+}
+
+/// The partner's Connect account (if onboarding was started) and what Stripe last said about it.
+pub async fn account_state(
+    conn: &mut DbConn,
+    partner_id: i64,
+) -> sqlx::Result<Option<(Option<String>, crate::domain::payout::AccountState)>> {
+    let row: Option<AccountColumns> = sqlx::query_as(
+        "SELECT stripe_account_id, charges_enabled, payouts_enabled, transfers_active,
+                requirements_due, disabled_reason
+         FROM partners WHERE id = $1",
+    )
+    .bind(partner_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            r.stripe_account_id,
+            crate::domain::payout::AccountState {
+                charges_enabled: r.charges_enabled,
+                payouts_enabled: r.payouts_enabled,
+                transfers_active: r.transfers_active,
+                currently_due: r
+                    .requirements_due
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                disabled_reason: Some(r.disabled_reason).filter(|r| !r.is_empty()),
+            },
+        )
+    }))
+}
+
+/// Stores what Stripe said about an account at `seen_at` (an event's `created` time, or now for a
+/// fresh read), unless something newer was stored already: events can arrive out of order. False
+/// when no partner has the account or the state held is newer.
+pub async fn set_account_state(
+    conn: &mut DbConn,
+    account_id: &str,
+    state: &crate::domain::payout::AccountState,
+    seen_at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE partners SET charges_enabled = $2, payouts_enabled = $3, transfers_active = $4,
+             requirements_due = $5, disabled_reason = $6, account_event_at = $7
+         WHERE stripe_account_id = $1 AND (account_event_at IS NULL OR account_event_at <= $7)",
+    )
+    .bind(account_id)
+    .bind(state.charges_enabled)
+    .bind(state.payouts_enabled)
+    .bind(state.transfers_active)
+    .bind(state.currently_due.join(","))
+    .bind(state.disabled_reason.clone().unwrap_or_default())
+    .bind(seen_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -51,6 +51,8 @@ pub async fn overview(state: &AppState) -> Result<AdminOverview, AppError> {
         )
         .await?,
         deliveries_waiting: crate::server::db::deliveries::flagged_count(pool).await?,
+        payouts_needing_attention: crate::server::db::payouts::count_needing_attention(pool)
+            .await?,
         signups_last_7_days: users::count_created_since(pool, week_ago).await?,
         recent_users,
     })

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod commissions;
+pub mod connect;
 pub mod deliveries;
 pub mod delivery_job;
 pub mod discounts;
@@ -16,6 +17,9 @@ pub mod outbox;
 pub mod outbox_admin;
 pub mod partners;
 pub mod password_reset;
+pub mod payout_views;
+pub mod payouts;
+pub mod reconcile;
 pub mod reviews;
 pub mod settings;
 pub mod settlement;

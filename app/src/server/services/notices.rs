@@ -235,3 +235,67 @@ pub async fn commission_rejected(
     )
     .await
 }
+
+/// "Your payout is on its way" to the partner, once per payout (`payout-sent:<payout>`).
+pub async fn payout_sent(
+    conn: &mut DbConn,
+    settings: &Settings,
+    payout: &crate::server::db::payouts::PayoutRow,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let Some(partner) = partners::find(&mut *conn, payout.partner_id).await? else {
+        return Ok(false);
+    };
+    let kind = crate::domain::payout::PayoutType::parse(&payout.payout_type)
+        .map_or("Payout", |k| k.label());
+    let mail = render(
+        &partner.first_name,
+        &mail::PayoutSent {
+            amount: settings.money(payout.amount_cents),
+            kind: kind.to_owned(),
+            items: payout.items,
+            payout_url: format!("{}/partner/payouts/{}", settings.site_url, payout.id),
+        },
+    );
+    outbox::queue(
+        conn,
+        format!("payout-sent:{}", payout.id),
+        &partner.email,
+        mail,
+        now,
+    )
+    .await
+}
+
+/// "We could not send your payout" when the partner's account is the reason: a held payout
+/// (`payout-held:<payout>`) or one Stripe refused (`payout-failed:<payout>`), once each.
+pub async fn payout_problem(
+    conn: &mut DbConn,
+    settings: &Settings,
+    payout: &crate::server::db::payouts::PayoutRow,
+    reason: &str,
+    held: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let Some(partner) = partners::find(&mut *conn, payout.partner_id).await? else {
+        return Ok(false);
+    };
+    let mail = render(
+        &partner.first_name,
+        &mail::PayoutProblem {
+            amount: settings.money(payout.amount_cents),
+            held,
+            reason: reason.to_owned(),
+            setup_url: format!("{}/partner/payouts", settings.site_url),
+        },
+    );
+    let key = if held { "payout-held" } else { "payout-failed" };
+    outbox::queue(
+        conn,
+        format!("{key}:{}", payout.id),
+        &partner.email,
+        mail,
+        now,
+    )
+    .await
+}

@@ -354,6 +354,7 @@ pub async fn dashboard(
         status_filter: status.map(str::to_owned),
         email_commissions: partner.email_commissions,
         florist,
+        payout_setup: crate::server::services::connect::setup(state, partner.id).await?,
     })
 }
 
@@ -436,6 +437,7 @@ pub async fn admin_detail(
         paid: state.money(totals.paid_cents),
         commissions: recent.rows,
         florist: crate::server::services::florists::record(state, partner_id).await?,
+        payout_setup: crate::server::services::connect::setup(state, partner_id).await?,
     })
 }
 

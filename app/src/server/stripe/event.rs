@@ -87,6 +87,36 @@ pub fn invoice_subscription_id(invoice: &Value) -> Option<String> {
         .or_else(|| id_of(&invoice["subscription"]))
 }
 
+/// An account's payability, from an `account` object (an API answer or an `account.updated`
+/// event): `charges_enabled`, `payouts_enabled`, the `transfers` capability, and what Stripe
+/// still needs. Missing fields read as "not enabled".
+pub fn account_state(account: &Value) -> crate::domain::payout::AccountState {
+    crate::domain::payout::AccountState {
+        charges_enabled: account["charges_enabled"].as_bool().unwrap_or(false),
+        payouts_enabled: account["payouts_enabled"].as_bool().unwrap_or(false),
+        transfers_active: account["capabilities"]["transfers"].as_str() == Some("active"),
+        currently_due: account["requirements"]["currently_due"]
+            .as_array()
+            .map(|due| {
+                due.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        disabled_reason: account["requirements"]["disabled_reason"]
+            .as_str()
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned),
+    }
+}
+
+/// The account id and state of an `account.updated` event's object.
+pub fn connect_account(object: &Value) -> Option<(String, crate::domain::payout::AccountState)> {
+    let id = object_id(object).filter(|id| id.starts_with("acct_"))?;
+    Some((id, account_state(object)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +148,22 @@ mod tests {
         assert_eq!(invoice_payment_intent(&old).as_deref(), Some("pi_old"));
         assert_eq!(invoice_payment_intent(&new).as_deref(), Some("pi_new"));
         assert_eq!(invoice_payment_intent(&json!({"id": "in_1"})), None);
+    }
+
+    #[test]
+    fn account_state_reads_payability_and_requirements() {
+        let account = serde_json::json!({
+            "id": "acct_1", "charges_enabled": true, "payouts_enabled": false,
+            "capabilities": { "transfers": "active" },
+            "requirements": { "currently_due": ["external_account"], "disabled_reason": null },
+        });
+        let (id, state) = connect_account(&account).unwrap();
+        assert_eq!(id, "acct_1");
+        assert!(state.charges_enabled && !state.payouts_enabled && state.transfers_active);
+        assert!(!state.payable());
+        assert_eq!(state.currently_due, ["external_account"]);
+        assert_eq!(state.disabled_reason, None);
+        assert!(connect_account(&serde_json::json!({ "id": "cus_1" })).is_none());
     }
 
     #[test]

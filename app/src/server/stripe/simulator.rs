@@ -5,10 +5,12 @@
 
 use super::signature;
 use crate::domain::money::Cents;
+use crate::domain::payout::AccountState;
 use crate::server::context::AppState;
 use crate::server::ports::{
-    CreatedPaymentIntent, CreatedRefund, CreatedSubscription, GatewayFuture, PaymentGateway,
-    PaymentIntentRequest, SubscriptionRequest,
+    ConnectAccountRequest, CreatedPaymentIntent, CreatedRefund, CreatedSubscription, GatewayFuture,
+    PaymentGateway, PaymentIntentRequest, SubscriptionRequest, TransferFuture, TransferOutcome,
+    TransferRequest,
 };
 use crate::server::services::webhooks::{self, Outcome, WebhookError};
 use crate::server::token;
@@ -86,9 +88,55 @@ impl PaymentGateway for Simulator {
     fn payment_intent_invoice(&self, _intent_id: &str) -> GatewayFuture<'_, Option<String>> {
         Box::pin(async { Ok(None) })
     }
+
+    fn create_connect_account(&self, _request: ConnectAccountRequest) -> GatewayFuture<'_, String> {
+        Box::pin(async { Ok(sim_id("acct")) })
+    }
+
+    /// Our own page stands in for Stripe's onboarding (the partner is known from the session).
+    fn account_link(
+        &self,
+        _account_id: &str,
+        _refresh_url: &str,
+        _return_url: &str,
+    ) -> GatewayFuture<'_, String> {
+        Box::pin(async { Ok(SIMULATED_ONBOARDING.to_owned()) })
+    }
+
+    fn login_link(&self, _account_id: &str) -> GatewayFuture<'_, String> {
+        Box::pin(async { Ok("/partner/payouts?express=simulated".to_owned()) })
+    }
+
+    fn retrieve_account(&self, _account_id: &str) -> GatewayFuture<'_, Option<AccountState>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn create_transfer(&self, _request: TransferRequest) -> TransferFuture<'_> {
+        Box::pin(async {
+            TransferOutcome::Made {
+                transfer_id: sim_id("tr"),
+            }
+        })
+    }
+
+    // Every simulated transfer is answered at once, so none is ever looked for.
+    fn find_transfer(
+        &self,
+        _transfer_group: &str,
+        _destination: &str,
+    ) -> GatewayFuture<'_, Option<String>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
+/// The simulator's stand-in for Stripe's hosted onboarding.
+pub const SIMULATED_ONBOARDING: &str = "/partner/payout-setup/simulated";
+
 fn envelope(kind: &str, object: serde_json::Value) -> Vec<u8> {
+    envelope_value(kind, object).to_string().into_bytes()
+}
+
+fn envelope_value(kind: &str, object: serde_json::Value) -> serde_json::Value {
     json!({
         "id": sim_id("evt"),
         "object": "event",
@@ -98,8 +146,6 @@ fn envelope(kind: &str, object: serde_json::Value) -> Vec<u8> {
         "type": kind,
         "data": { "object": object },
     })
-    .to_string()
-    .into_bytes()
 }
 
 /// A `payment_intent.succeeded` event for a one-off payment.
@@ -150,4 +196,33 @@ pub async fn deliver(state: &AppState, body: &[u8]) -> Result<Outcome, WebhookEr
     let now = chrono::Utc::now();
     let header = signature::sign(body, &state.settings.webhook_secret, now.timestamp());
     webhooks::receive(state, Some(&header), body, now).await
+}
+
+/// An `account.updated` Connect event for a simulated account in `account_state`.
+pub fn account_updated(account_id: &str, account: &AccountState) -> Vec<u8> {
+    let mut event = envelope_value(
+        "account.updated",
+        json!({
+            "id": account_id, "object": "account", "type": "express",
+            "charges_enabled": account.charges_enabled, "payouts_enabled": account.payouts_enabled,
+            "capabilities": { "transfers": if account.transfers_active { "active" } else { "inactive" } },
+            "requirements": {
+                "currently_due": account.currently_due,
+                "disabled_reason": account.disabled_reason,
+            },
+        }),
+    );
+    event["account"] = json!(account_id);
+    event.to_string().into_bytes()
+}
+
+/// Signs `body` with the Connect signing secret and hands it to the Connect webhook service.
+pub async fn deliver_connect(state: &AppState, body: &[u8]) -> Result<Outcome, WebhookError> {
+    let now = chrono::Utc::now();
+    let header = signature::sign(
+        body,
+        &state.settings.connect_webhook_secret,
+        now.timestamp(),
+    );
+    crate::server::services::connect::receive(state, Some(&header), body, now).await
 }

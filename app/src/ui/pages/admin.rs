@@ -43,6 +43,7 @@ fn Overview(data: AdminOverview) -> impl IntoView {
                         ("/admin/orders", "?status=needs_review", "Orders", "Orders, payments and subscriptions", data.payments_to_review, ("payment to review", "payments to review"), "payments-waiting"),
                         ("/admin/emails", "?status=failed", "Emails", "The outbox: sent, waiting and failed mail", data.emails_failed, ("failed mail", "failed mails"), "emails-failed"),
                         ("/admin/deliveries", "", "Deliveries", "Deliveries that need a florist", data.deliveries_waiting, ("delivery needs a florist", "deliveries need a florist"), "deliveries-waiting"),
+                        ("/admin/payouts", "", "Payouts", "Payouts to partners and florists", data.payouts_needing_attention, ("payout needs a look", "payouts need a look"), "payouts-waiting"),
                     ].into_iter().map(|(page, filter, label, note, count, (one, many), testid)| {
                         // With work waiting, the link opens the list filtered to it.
                         let href = if count > 0 { format!("{page}{filter}") } else { page.to_owned() };

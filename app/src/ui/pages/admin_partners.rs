@@ -265,6 +265,7 @@ fn PartnerDetail(
                         <div class="rounded-lg border border-stone-200 bg-white p-3"><dt class="text-xs text-stone-600">{label}</dt><dd class="text-lg font-semibold tabular-nums">{value}</dd></div>
                     }).collect_view()}
             </dl>
+            <PayoutSetupView setup=d.payout_setup.clone() />
             {d.florist.clone().map(|record| view! { <FloristRecordView record /> })}
             <TermsForm partner_id=id terms=d.terms.clone() action=set_terms />
             <div class="flex flex-wrap items-center justify-between gap-3">
@@ -520,5 +521,29 @@ fn FloristRecordView(record: crate::dto::delivery::FloristRecord) -> impl IntoVi
                 </div>
             })}
         </section>
+    }
+}
+
+/// The partner's Stripe onboarding, for admins: started or not, payable, what Stripe still needs.
+#[component]
+fn PayoutSetupView(setup: crate::dto::payouts::PayoutSetup) -> impl IntoView {
+    let (label, class) = match (setup.started, setup.ready) {
+        (_, true) => (
+            "Payouts set up: Stripe can pay this partner",
+            "bg-emerald-100 text-emerald-800",
+        ),
+        (true, false) => (
+            "Onboarding started, not finished",
+            "bg-amber-100 text-amber-900",
+        ),
+        (false, false) => ("Payouts not set up", "bg-stone-100 text-stone-700"),
+    };
+    view! {
+        <div class="rounded-lg border border-stone-200 bg-white p-4">
+            <h2 class="text-lg font-semibold">"Payouts"</h2>
+            <p class="mt-1 text-sm"><span class=format!("rounded-full px-2 py-0.5 font-medium {class}") data-testid="admin-payout-setup">{label}</span></p>
+            {setup.needs.map(|needs| view! { <p class="mt-1 text-sm text-stone-700">{needs}</p> })}
+            <p class="mt-2 text-sm"><a class="inline-block py-1 underline" href="/admin/payouts">"All payouts"</a></p>
+        </div>
     }
 }

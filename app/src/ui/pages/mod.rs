@@ -13,3 +13,4 @@ pub mod home;
 pub mod not_found;
 pub mod orders;
 pub mod partner;
+pub mod payouts;

@@ -209,7 +209,11 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
                     {text.split_once(". ").map(|(_, rest)| rest.to_owned()).unwrap_or_default()}
                 </p>
             })}
+            {(d.status == "active" && !d.payout_setup.ready).then(|| view! {
+                <crate::ui::pages::payouts::PayoutSetupCard setup=d.payout_setup.clone() />
+            })}
             {d.code.clone().map(|code| view! { <CodeCard code share=d.share_link.clone() discount=d.discount.clone() active=d.code_active /> })}
+            <p class="text-sm"><a class="inline-block py-1 font-medium text-rose-700 underline" href="/partner/payouts" data-testid="payouts-link">"Payouts"</a>" — what was paid to you, when, and what waits for the next payout."</p>
             {match d.florist.clone() {
                 Some(panel) => view! {
                     <FloristPanelView panel active=d.status == "active" />

@@ -1,0 +1,499 @@
+//! Queries on `payouts` and `payout_items`.
+//!
+//! Every state change is a conditional `UPDATE … WHERE status IN (…)`, so a payout moves forward
+//! once however many runs, retries or admins touch it; the partial unique indexes on
+//! `payout_items` keep a commission or delivery in at most one live payout.
+
+use super::{DbConn, Pool};
+use crate::domain::payout::PayoutType;
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PayoutRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub payout_type: String,
+    pub status: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub destination: String,
+    pub idempotency_key: String,
+    pub transfer_id: Option<String>,
+    pub reason: String,
+    pub attempts: i64,
+    pub first_sent_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub business_name: String,
+    pub items: i64,
+}
+
+const PAYOUT_SELECT: &str =
+    "SELECT o.id, o.partner_id, o.payout_type, o.status, o.amount_cents, o.currency,
+        o.destination, o.idempotency_key, o.transfer_id, o.reason, o.attempts, o.first_sent_at,
+        o.completed_at, o.created_at, p.business_name,
+        (SELECT COUNT(*) FROM payout_items i WHERE i.payout_id = o.id) AS items
+     FROM payouts o JOIN partners p ON p.id = o.partner_id";
+
+/// Partners who can be paid (active, with a Connect account), by id after `after`.
+pub async fn payable_partners(
+    pool: &Pool,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, stripe_account_id FROM partners
+         WHERE stripe_account_id IS NOT NULL AND status = 'active' AND id > $1
+         ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// The payable items of `kind` that no live payout holds, for partners that cannot be paid yet
+/// (no Connect account, or not active): how many partners and how much, for the run's summary.
+pub async fn waiting_elsewhere(pool: &Pool, kind: PayoutType) -> sqlx::Result<(i64, i64)> {
+    let sql = match kind {
+        PayoutType::Commission => {
+            "SELECT COUNT(DISTINCT c.partner_id), CAST(COALESCE(SUM(c.amount_cents), 0) AS BIGINT)
+             FROM commissions c JOIN partners p ON p.id = c.partner_id
+             WHERE c.status = 'approved' AND (p.stripe_account_id IS NULL OR p.status <> 'active')"
+        }
+        PayoutType::Fulfillment => {
+            "SELECT COUNT(DISTINCT r.partner_id), CAST(COALESCE(SUM(r.pay_cents), 0) AS BIGINT)
+             FROM delivery_requests r JOIN partners p ON p.id = r.partner_id
+             WHERE r.status = 'delivered' AND (p.stripe_account_id IS NULL OR p.status <> 'active')
+               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)"
+        }
+    };
+    sqlx::query_as(sql).fetch_one(pool).await
+}
+
+/// Writes a `pending` payout holding every payable item of `kind` for the partner, on the
+/// caller's transaction. `None` when there is nothing to pay (nothing is written).
+///
+/// The amount is the sum of the items written, so the two cannot disagree; the idempotency key is
+/// derived from the new row and never changes.
+pub async fn prepare(
+    conn: &mut DbConn,
+    kind: PayoutType,
+    partner_id: i64,
+    destination: &str,
+    currency: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<(i64, i64)>> {
+    // The key is set below, once the id is known; a placeholder keeps the column unique meanwhile.
+    let placeholder = format!(
+        "preparing-{partner_id}-{}",
+        crate::server::token::new_secret()
+    );
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO payouts (partner_id, payout_type, status, amount_cents, currency, destination,
+             idempotency_key, created_at, updated_at)
+         VALUES ($1, $2, 'pending', 1, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(partner_id)
+    .bind(kind.as_str())
+    .bind(currency)
+    .bind(destination)
+    .bind(&placeholder)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let items = match kind {
+        // Commissions on a payment that was refunded or lost in a dispute are never paid.
+        PayoutType::Commission => {
+            "INSERT INTO payout_items (payout_id, commission_id, amount_cents)
+             SELECT $1, c.id, c.amount_cents FROM commissions c
+             WHERE c.partner_id = $2 AND c.status = 'approved'
+               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.commission_id = c.id AND i.live)
+               AND NOT EXISTS (SELECT 1 FROM payments pay WHERE pay.id = c.payment_id AND pay.status = 'refunded')
+             ORDER BY c.id"
+        }
+        PayoutType::Fulfillment => {
+            "INSERT INTO payout_items (payout_id, delivery_request_id, amount_cents)
+             SELECT $1, r.id, r.pay_cents FROM delivery_requests r
+             WHERE r.partner_id = $2 AND r.status = 'delivered'
+               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)
+             ORDER BY r.id"
+        }
+    };
+    let written = sqlx::query(items)
+        .bind(id)
+        .bind(partner_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if written == 0 {
+        sqlx::query("DELETE FROM payouts WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(None);
+    }
+    let amount: i64 = sqlx::query_scalar(
+        "UPDATE payouts SET idempotency_key = $2,
+             amount_cents = (SELECT SUM(amount_cents) FROM payout_items WHERE payout_id = $1)
+         WHERE id = $1 RETURNING amount_cents",
+    )
+    .bind(id)
+    .bind(crate::domain::payout::idempotency_key(id, now))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some((id, amount)))
+}
+
+/// Payouts of `kind` still to be sent or settled (pending, processing, on hold), by id after `after`.
+pub async fn unsettled(
+    pool: &Pool,
+    kind: PayoutType,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<PayoutRow>> {
+    sqlx::query_as(&format!(
+        "{PAYOUT_SELECT} WHERE o.payout_type = $1 AND o.status IN ('pending', 'processing', 'on_hold')
+           AND o.id > $2 ORDER BY o.id LIMIT $3"
+    ))
+    .bind(kind.as_str())
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn find(conn: &mut DbConn, id: i64) -> sqlx::Result<Option<PayoutRow>> {
+    sqlx::query_as(&format!("{PAYOUT_SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Marks an attempt: `processing`, one more attempt, and the time the key was first sent. Only
+/// when nobody else has touched the payout since it was read (`attempts` unchanged): two runs or
+/// an admin's "retry now" never send one payout side by side.
+pub async fn claim(
+    conn: &mut DbConn,
+    id: i64,
+    attempts_seen: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE payouts SET status = 'processing', attempts = attempts + 1,
+             first_sent_at = COALESCE(first_sent_at, $3), last_attempt_at = $3, updated_at = $3
+         WHERE id = $1 AND attempts = $2 AND status IN ('pending', 'processing', 'on_hold')",
+    )
+    .bind(id)
+    .bind(attempts_seen)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// `completed` with Stripe's transfer id; a commission payout's commissions become `paid`. False
+/// when the payout was already final (nothing changes).
+pub async fn complete(
+    conn: &mut DbConn,
+    id: i64,
+    transfer_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let partner: Option<i64> = sqlx::query_scalar(
+        "UPDATE payouts SET status = 'completed', transfer_id = $2, completed_at = $3, reason = '',
+             updated_at = $3
+         WHERE id = $1 AND status IN ('pending', 'processing', 'on_hold') RETURNING partner_id",
+    )
+    .bind(id)
+    .bind(transfer_id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(partner) = partner else {
+        return Ok(false);
+    };
+    let paid = sqlx::query(
+        "UPDATE commissions SET status = 'paid', updated_at = $2
+         WHERE status = 'approved'
+           AND id IN (SELECT commission_id FROM payout_items WHERE payout_id = $1 AND live AND commission_id IS NOT NULL)",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if paid.rows_affected() > 0 {
+        super::partners::bump_stats(conn, partner, id).await?;
+    }
+    Ok(true)
+}
+
+/// `failed` with the reason, and its items released for a later payout. False when it was final.
+pub async fn fail(
+    conn: &mut DbConn,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE payouts SET status = 'failed', reason = $2, updated_at = $3
+         WHERE id = $1 AND status IN ('pending', 'processing', 'on_hold')",
+    )
+    .bind(id)
+    .bind(reason)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE payout_items SET live = FALSE WHERE payout_id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// `on_hold` with the reason: only a payout never sent (pending, or held before). False when it
+/// had been sent or was final.
+pub async fn hold(
+    conn: &mut DbConn,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE payouts SET status = 'on_hold', reason = $2, updated_at = $3
+         WHERE id = $1 AND status IN ('pending', 'on_hold') AND attempts = 0",
+    )
+    .bind(id)
+    .bind(reason)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records why a sent payout's outcome is not known yet (it stays `processing`).
+pub async fn note(
+    conn: &mut DbConn,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE payouts SET reason = $2, updated_at = $3 WHERE id = $1 AND status = 'processing'",
+    )
+    .bind(id)
+    .bind(reason)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One line of a payout, described for people.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItemRow {
+    pub id: i64,
+    pub commission_id: Option<i64>,
+    pub delivery_request_id: Option<i64>,
+    pub amount_cents: i64,
+    pub live: bool,
+    /// The commission's type, or NULL for a delivery.
+    pub commission_type: Option<String>,
+    pub order_id: Option<i64>,
+    pub earned_at: Option<DateTime<Utc>>,
+    pub delivery_date: Option<chrono::NaiveDate>,
+    pub suburb: Option<String>,
+}
+
+pub async fn items(pool: &Pool, payout_id: i64) -> sqlx::Result<Vec<ItemRow>> {
+    sqlx::query_as(
+        "SELECT i.id, i.commission_id, i.delivery_request_id, i.amount_cents, i.live,
+                c.commission_type, COALESCE(pay.order_id, e.order_id) AS order_id, c.created_at AS earned_at,
+                e.delivery_date, ord.suburb
+         FROM payout_items i
+         LEFT JOIN commissions c ON c.id = i.commission_id
+         LEFT JOIN payments pay ON pay.id = c.payment_id
+         LEFT JOIN delivery_requests r ON r.id = i.delivery_request_id
+         LEFT JOIN events e ON e.id = r.event_id
+         LEFT JOIN orders ord ON ord.id = e.order_id
+         WHERE i.payout_id = $1 ORDER BY i.id",
+    )
+    .bind(payout_id)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PayoutFilter {
+    pub partner_id: Option<i64>,
+    pub status: Option<String>,
+}
+
+fn push_filter<'a>(query: &mut QueryBuilder<'a, super::Db>, filter: &'a PayoutFilter) {
+    query.push(" WHERE 1 = 1");
+    if let Some(partner) = filter.partner_id {
+        query.push(" AND o.partner_id = ").push_bind(partner);
+    }
+    if let Some(status) = &filter.status {
+        query.push(" AND o.status = ").push_bind(status.as_str());
+    }
+}
+
+pub async fn count(pool: &Pool, filter: &PayoutFilter) -> sqlx::Result<i64> {
+    let mut query = QueryBuilder::new("SELECT COUNT(*) FROM payouts o");
+    push_filter(&mut query, filter);
+    query.build_query_scalar().fetch_one(pool).await
+}
+
+/// Newest first.
+pub async fn page(
+    pool: &Pool,
+    filter: &PayoutFilter,
+    offset: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<PayoutRow>> {
+    let mut query = QueryBuilder::new(PAYOUT_SELECT);
+    push_filter(&mut query, filter);
+    query
+        .push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    query.build_query_as().fetch_all(pool).await
+}
+
+/// How many payouts wait for an admin (failed or held), for the admin home.
+pub async fn count_needing_attention(pool: &Pool) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payouts WHERE status IN ('on_hold', 'failed', 'processing')
+           AND NOT EXISTS (SELECT 1 FROM payouts later WHERE later.partner_id = payouts.partner_id
+                             AND later.payout_type = payouts.payout_type AND later.status = 'completed'
+                             AND later.id > payouts.id)",
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// One partner's commission totals by status, and what completed payouts paid them (the reconcile check).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LedgerLine {
+    pub partner_id: i64,
+    pub business_name: String,
+    pub earned_cents: i64,
+    pub pending_cents: i64,
+    pub approved_cents: i64,
+    pub paid_cents: i64,
+    pub rejected_cents: i64,
+    /// Commission lines of completed payouts.
+    pub paid_out_cents: i64,
+    /// Delivery lines of completed payouts.
+    pub deliveries_paid_cents: i64,
+}
+
+pub async fn ledger(pool: &Pool) -> sqlx::Result<Vec<LedgerLine>> {
+    sqlx::query_as(
+        "SELECT p.id AS partner_id, p.business_name,
+            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id), 0) AS BIGINT) AS earned_cents,
+            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'pending'), 0) AS BIGINT) AS pending_cents,
+            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'approved'), 0) AS BIGINT) AS approved_cents,
+            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'paid'), 0) AS BIGINT) AS paid_cents,
+            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'rejected'), 0) AS BIGINT) AS rejected_cents,
+            CAST(COALESCE((SELECT SUM(i.amount_cents) FROM payout_items i JOIN payouts o ON o.id = i.payout_id
+                      WHERE o.partner_id = p.id AND o.status = 'completed' AND i.commission_id IS NOT NULL), 0) AS BIGINT) AS paid_out_cents,
+            CAST(COALESCE((SELECT SUM(i.amount_cents) FROM payout_items i JOIN payouts o ON o.id = i.payout_id
+                      WHERE o.partner_id = p.id AND o.status = 'completed' AND i.delivery_request_id IS NOT NULL), 0) AS BIGINT) AS deliveries_paid_cents
+         FROM partners p
+         WHERE EXISTS (SELECT 1 FROM commissions c WHERE c.partner_id = p.id)
+            OR EXISTS (SELECT 1 FROM payouts o WHERE o.partner_id = p.id)
+         ORDER BY p.id",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Everything that breaks the payout invariants, one line each (empty when all hold):
+/// a paid commission not in exactly one completed payout, a commission in a completed payout that
+/// is not paid, a delivery in more than one completed payout, a completed payout without a
+/// transfer id or whose amount is not the sum of its lines, a transfer id on two payouts.
+pub async fn broken_invariants(pool: &Pool) -> sqlx::Result<Vec<String>> {
+    let checks: [(&str, &str); 6] = [
+        (
+            "paid commission not in exactly one completed payout",
+            "SELECT c.id FROM commissions c WHERE c.status = 'paid' AND
+               (SELECT COUNT(*) FROM payout_items i JOIN payouts o ON o.id = i.payout_id
+                WHERE i.commission_id = c.id AND o.status = 'completed') <> 1",
+        ),
+        (
+            "commission in a completed payout but not paid",
+            "SELECT i.commission_id FROM payout_items i JOIN payouts o ON o.id = i.payout_id
+             JOIN commissions c ON c.id = i.commission_id
+             WHERE o.status = 'completed' AND c.status <> 'paid'",
+        ),
+        (
+            "delivery paid more than once",
+            "SELECT i.delivery_request_id FROM payout_items i JOIN payouts o ON o.id = i.payout_id
+             WHERE o.status = 'completed' AND i.delivery_request_id IS NOT NULL
+             GROUP BY i.delivery_request_id HAVING COUNT(*) > 1",
+        ),
+        (
+            "completed payout without a transfer id",
+            "SELECT id FROM payouts WHERE status = 'completed' AND (transfer_id IS NULL OR transfer_id = '')",
+        ),
+        (
+            "payout amount differs from the sum of its lines",
+            "SELECT o.id FROM payouts o WHERE o.amount_cents <>
+               (SELECT COALESCE(SUM(i.amount_cents), 0) FROM payout_items i WHERE i.payout_id = o.id)",
+        ),
+        (
+            "item in more than one live payout",
+            "SELECT COALESCE(i.commission_id, i.delivery_request_id) FROM payout_items i
+             WHERE i.live GROUP BY i.commission_id, i.delivery_request_id HAVING COUNT(*) > 1",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (what, sql) in checks {
+        let ids: Vec<Option<i64>> = sqlx::query_scalar(sql).fetch_all(pool).await?;
+        if !ids.is_empty() {
+            let shown: Vec<String> = ids
+                .iter()
+                .take(20)
+                .map(|id| id.map_or_else(|| "?".to_owned(), |id| format!("#{id}")))
+                .collect();
+            problems.push(format!(
+                "{what}: {} ({}{})",
+                ids.len(),
+                shown.join(", "),
+                if ids.len() > 20 { ", …" } else { "" }
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// What waits for the partner's next payouts: approved commissions and delivered deliveries that
+/// no live payout holds.
+pub async fn waiting_for_partner(pool: &Pool, partner_id: i64) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT
+            CAST(COALESCE((SELECT SUM(c.amount_cents) FROM commissions c
+                 WHERE c.partner_id = $1 AND c.status = 'approved'
+                   AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.commission_id = c.id AND i.live)), 0) AS BIGINT),
+            CAST(COALESCE((SELECT SUM(r.pay_cents) FROM delivery_requests r
+                 WHERE r.partner_id = $1 AND r.status = 'delivered'
+                   AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)), 0) AS BIGINT)",
+    )
+    .bind(partner_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// Payouts per status, for the admin filter.
+pub async fn count_by_status(pool: &Pool) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT status, COUNT(*) FROM payouts GROUP BY status")
+        .fetch_all(pool)
+        .await
+}

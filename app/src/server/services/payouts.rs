@@ -1,0 +1,506 @@
+//! Payout runs (DESIGN §4, Payouts): pay partners their approved commissions (monthly) and florists
+//! their delivered deliveries (weekly) through Stripe Connect transfers, exactly once.
+//!
+//! Invariants:
+//! - a payout and its items are committed (`pending`, with a key derived from the row) before
+//!   Stripe is called, and the partial unique indexes on `payout_items` keep each commission and
+//!   delivery in at most one live payout;
+//! - every attempt at one payout sends the same idempotency key with the same amount; we retry
+//!   ourselves (5xx, 429, network, timeouts), never with async-stripe's strategies;
+//! - a payout that was sent and whose outcome is unknown stays `processing`, and the next look at
+//!   it lists transfers by its `transfer_group` before anything is sent again (Stripe forgets keys
+//!   after 24 hours);
+//! - a definite refusal fails the payout and releases its items for a later payout (with a new key);
+//! - an account that cannot be paid parks a payout that was never sent (`on_hold`), keeping its
+//!   items, and the next run sends it once the account can be paid;
+//! - one run per kind at a time across instances (a lease in `job_leases`), and a run killed at any
+//!   point is finished by the next one, which starts by settling what is unsettled.
+
+use crate::domain::payout::{self, AccountState, PayoutStatus, PayoutType, Resume};
+use crate::dto::AppError;
+use crate::server::context::AppState;
+use crate::server::db::payouts::{self as rows, PayoutRow};
+use crate::server::db::{job_leases, partners};
+use crate::server::ports::{TransferOutcome, TransferRequest};
+use crate::server::services::notices;
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt as _;
+
+/// How long a run holds its kind's lease; renewed after every batch.
+pub const LEASE: Duration = Duration::minutes(10);
+/// Partners prepared per transaction.
+pub const BATCH: i64 = 500;
+/// Payouts sent at once (each waits on Stripe's answer).
+pub const PARALLEL_SENDS: usize = 8;
+
+/// What a run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub prepared: u64,
+    pub prepared_cents: i64,
+    pub sent: u64,
+    pub sent_cents: i64,
+    pub failed: u64,
+    pub held: u64,
+    /// Sent, but Stripe's answer is not known yet (checked by the next run).
+    pub unknown: u64,
+    /// Partners with money waiting who cannot be paid yet (no payout setup, or not active).
+    pub waiting_partners: i64,
+    pub waiting_cents: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    Done(Summary),
+    /// Another run of this kind holds the lease.
+    Busy,
+}
+
+/// How one look at a payout ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Completed(i64),
+    Failed,
+    Held,
+    Unknown,
+    /// Someone else was settling it, or it was already final.
+    Untouched,
+}
+
+fn holder() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        &crate::server::token::new_secret()[..8]
+    )
+}
+
+/// A whole run of `kind` at `now`: settle what earlier runs left unsettled, prepare a payout for
+/// every partner with payable items, and send them. `progress` is told after every batch.
+pub async fn run(
+    state: &AppState,
+    kind: PayoutType,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(&str, &Summary),
+) -> anyhow::Result<Run> {
+    let holder = holder();
+    if !take_lease(state, kind, &holder).await? {
+        return Ok(Run::Busy);
+    }
+    let result = async {
+        let mut summary = Summary::default();
+        settle_all(state, kind, now, &holder, &mut summary, &mut progress).await?;
+        prepare_all(state, kind, now, &holder, &mut summary, &mut progress).await?;
+        settle_all(state, kind, now, &holder, &mut summary, &mut progress).await?;
+        let (partners, cents) = rows::waiting_elsewhere(&state.db, kind).await?;
+        summary.waiting_partners = partners;
+        summary.waiting_cents = cents;
+        anyhow::Ok(summary)
+    }
+    .await;
+    let day = result
+        .is_ok()
+        .then(|| crate::domain::delivery::business_day(now, &state.settings.business_tz));
+    job_leases::release(&state.db, kind.job_name(), &holder, Utc::now(), day).await?;
+    let summary = result?;
+    state.mail_wake.queued();
+    Ok(Run::Done(summary))
+}
+
+/// Settles what is unsettled without preparing anything new (the hourly catch-up between the
+/// weekly and monthly runs: held payouts whose account was fixed, answers that were lost).
+pub async fn resume(state: &AppState, kind: PayoutType, now: DateTime<Utc>) -> anyhow::Result<Run> {
+    let holder = holder();
+    if !take_lease(state, kind, &holder).await? {
+        return Ok(Run::Busy);
+    }
+    let mut summary = Summary::default();
+    let result = settle_all(state, kind, now, &holder, &mut summary, &mut |_, _| {}).await;
+    job_leases::release(&state.db, kind.job_name(), &holder, Utc::now(), None).await?;
+    result?;
+    state.mail_wake.queued();
+    Ok(Run::Done(summary))
+}
+
+async fn take_lease(state: &AppState, kind: PayoutType, holder: &str) -> sqlx::Result<bool> {
+    let real = Utc::now();
+    job_leases::take(&state.db, kind.job_name(), holder, real, real + LEASE).await
+}
+
+async fn prepare_all(
+    state: &AppState,
+    kind: PayoutType,
+    now: DateTime<Utc>,
+    holder: &str,
+    summary: &mut Summary,
+    progress: &mut impl FnMut(&str, &Summary),
+) -> anyhow::Result<()> {
+    let mut after = 0;
+    loop {
+        let batch = rows::payable_partners(&state.db, after, BATCH).await?;
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        after = last.0;
+        let _queued = state.write_gate.enter().await;
+        let mut tx = state.db.begin().await?;
+        // First statement: a write, so SQLite takes its write lock before anything is read.
+        if !job_leases::hold(&mut tx, kind.job_name(), holder, Utc::now() + LEASE).await? {
+            anyhow::bail!("the payout run lost its lease (another instance took over)");
+        }
+        for (partner_id, destination) in &batch {
+            if let Some((_, cents)) = rows::prepare(
+                &mut tx,
+                kind,
+                *partner_id,
+                destination,
+                &state.settings.currency,
+                now,
+            )
+            .await?
+            {
+                summary.prepared += 1;
+                summary.prepared_cents += cents;
+            }
+        }
+        tx.commit().await?;
+        progress("prepared", summary);
+    }
+}
+
+async fn settle_all(
+    state: &AppState,
+    kind: PayoutType,
+    now: DateTime<Utc>,
+    holder: &str,
+    summary: &mut Summary,
+    progress: &mut impl FnMut(&str, &Summary),
+) -> anyhow::Result<()> {
+    let mut after = 0;
+    loop {
+        let batch = rows::unsettled(&state.db, kind, after, BATCH).await?;
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        let sends = batch
+            .into_iter()
+            .map(|payout| async move { settle(state, &payout, now).await });
+        let results: Vec<Result<Settled, AppError>> = futures::stream::iter(sends)
+            .buffer_unordered(PARALLEL_SENDS)
+            .collect()
+            .await;
+        for result in results {
+            match result? {
+                Settled::Completed(cents) => {
+                    summary.sent += 1;
+                    summary.sent_cents += cents;
+                }
+                Settled::Failed => summary.failed += 1,
+                Settled::Held => summary.held += 1,
+                Settled::Unknown => summary.unknown += 1,
+                Settled::Untouched => {}
+            }
+        }
+        // Renewed after every batch: a long run keeps the job; a lost lease stops it.
+        if !take_lease(state, kind, holder).await? {
+            anyhow::bail!("the payout run lost its lease (another instance took over)");
+        }
+        progress("sent", summary);
+    }
+}
+
+/// One look at one unsettled payout: find out whether an earlier attempt made the transfer, check
+/// the account can be paid, and send (again, with the same key).
+pub async fn settle(
+    state: &AppState,
+    payout: &PayoutRow,
+    now: DateTime<Utc>,
+) -> Result<Settled, AppError> {
+    let status = PayoutStatus::parse(&payout.status);
+    let group = payout::transfer_group(payout.id);
+    match status {
+        Some(PayoutStatus::Processing) => {
+            // Sent before: Stripe may have made the transfer. Past 23 hours the key may be
+            // forgotten, so the look-up must answer before anything is sent again; before that
+            // a look-up first saves a replay and finds transfers made under a lost answer.
+            let resume = payout::resume(payout.first_sent_at, now);
+            match state
+                .payments
+                .find_transfer(&group, &payout.destination)
+                .await
+            {
+                Ok(Some(transfer_id)) => return complete(state, payout, &transfer_id, now).await,
+                Ok(None) => {}
+                Err(error) if resume == Resume::LookUpFirst => {
+                    let mut conn = state.db.acquire().await?;
+                    rows::note(
+                        &mut conn,
+                        payout.id,
+                        &format!("Could not look the transfer up at Stripe ({error}); checked again on the next run."),
+                        now,
+                    )
+                    .await?;
+                    return Ok(Settled::Unknown);
+                }
+                Err(error) => {
+                    tracing::warn!(payout = payout.id, %error, "transfer look-up failed; the stored key makes a resend safe");
+                }
+            }
+        }
+        Some(PayoutStatus::Pending | PayoutStatus::OnHold) => {
+            match account_state(state, payout.partner_id, &payout.destination).await? {
+                Ok(account) => {
+                    if let Some(reason) = account.blocker() {
+                        return hold(state, payout, &reason, now).await;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(payout = payout.id, %error, "could not check the account; payout left for the next run");
+                    return Ok(Settled::Unknown);
+                }
+            }
+        }
+        _ => return Ok(Settled::Untouched),
+    }
+    send(state, payout, &group, now).await
+}
+
+/// What Stripe says about the account now (stored on the partner), or, for the simulator, what
+/// its webhooks recorded. `Err` carries why Stripe could not be asked.
+async fn account_state(
+    state: &AppState,
+    partner_id: i64,
+    account_id: &str,
+) -> Result<Result<AccountState, String>, AppError> {
+    match state.payments.retrieve_account(account_id).await {
+        Ok(Some(fresh)) => {
+            let mut conn = state.db.acquire().await?;
+            partners::set_account_state(&mut conn, account_id, &fresh, Utc::now()).await?;
+            Ok(Ok(fresh))
+        }
+        Ok(None) => {
+            let mut conn = state.db.acquire().await?;
+            Ok(Ok(partners::account_state(&mut conn, partner_id)
+                .await?
+                .map(|(_, state)| state)
+                .unwrap_or_default()))
+        }
+        Err(error) => Ok(Err(error.to_string())),
+    }
+}
+
+async fn send(
+    state: &AppState,
+    payout: &PayoutRow,
+    group: &str,
+    now: DateTime<Utc>,
+) -> Result<Settled, AppError> {
+    {
+        let mut conn = state.db.acquire().await?;
+        if !rows::claim(&mut conn, payout.id, payout.attempts, now).await? {
+            return Ok(Settled::Untouched);
+        }
+    }
+    let request = TransferRequest {
+        amount: crate::domain::money::Cents(payout.amount_cents),
+        currency: payout.currency.to_ascii_lowercase(),
+        destination: payout.destination.clone(),
+        transfer_group: group.to_owned(),
+        idempotency_key: payout.idempotency_key.clone(),
+        metadata: vec![
+            ("payout_id".to_owned(), payout.id.to_string()),
+            ("partner_id".to_owned(), payout.partner_id.to_string()),
+            ("payout_type".to_owned(), payout.payout_type.clone()),
+        ],
+    };
+    let mut last = String::new();
+    for attempt in 1..=payout::SEND_ATTEMPTS {
+        if attempt > 1 {
+            tokio::time::sleep(payout::backoff(
+                attempt - 1,
+                state.settings.payout_retry_base,
+            ))
+            .await;
+        }
+        match state.payments.create_transfer(request.clone()).await {
+            TransferOutcome::Made { transfer_id } => {
+                return complete(state, payout, &transfer_id, now).await;
+            }
+            TransferOutcome::Refused {
+                reason,
+                partner_can_fix,
+            } => return fail(state, payout, &reason, partner_can_fix, now).await,
+            TransferOutcome::Retry { reason } | TransferOutcome::Unknown { reason } => {
+                tracing::warn!(payout = payout.id, attempt, %reason, "transfer attempt without a definite answer");
+                last = reason;
+            }
+        }
+    }
+    let mut conn = state.db.acquire().await?;
+    rows::note(
+        &mut conn,
+        payout.id,
+        &format!("No definite answer from Stripe ({last}); the next run checks whether the transfer was made before sending again."),
+        now,
+    )
+    .await?;
+    Ok(Settled::Unknown)
+}
+
+async fn complete(
+    state: &AppState,
+    payout: &PayoutRow,
+    transfer_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Settled, AppError> {
+    let _queued = state.write_gate.enter().await;
+    let mut tx = state.db.begin().await?;
+    if !rows::complete(&mut tx, payout.id, transfer_id, now).await? {
+        return Ok(Settled::Untouched);
+    }
+    notices::payout_sent(&mut tx, &state.settings, payout, now).await?;
+    tx.commit().await?;
+    Ok(Settled::Completed(payout.amount_cents))
+}
+
+async fn fail(
+    state: &AppState,
+    payout: &PayoutRow,
+    reason: &str,
+    partner_can_fix: bool,
+    now: DateTime<Utc>,
+) -> Result<Settled, AppError> {
+    let _queued = state.write_gate.enter().await;
+    let mut tx = state.db.begin().await?;
+    if !rows::fail(&mut tx, payout.id, reason, now).await? {
+        return Ok(Settled::Untouched);
+    }
+    if partner_can_fix {
+        notices::payout_problem(&mut tx, &state.settings, payout, reason, false, now).await?;
+    }
+    tx.commit().await?;
+    tracing::warn!(payout = payout.id, %reason, "payout refused by Stripe; its items wait for the next run");
+    Ok(Settled::Failed)
+}
+
+async fn hold(
+    state: &AppState,
+    payout: &PayoutRow,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Settled, AppError> {
+    let _queued = state.write_gate.enter().await;
+    let mut tx = state.db.begin().await?;
+    if !rows::hold(&mut tx, payout.id, reason, now).await? {
+        return Ok(Settled::Untouched);
+    }
+    notices::payout_problem(&mut tx, &state.settings, payout, reason, true, now).await?;
+    tx.commit().await?;
+    Ok(Settled::Held)
+}
+
+/// An admin's "retry now": a held or uncertain payout is settled at once; for a failed one, the
+/// partner's payable items (released when it failed) go into a new payout that is sent at once.
+pub async fn retry(
+    state: &AppState,
+    payout_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Settled, AppError> {
+    let payout = {
+        let mut conn = state.db.acquire().await?;
+        rows::find(&mut conn, payout_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    let kind = PayoutType::parse(&payout.payout_type).map_err(AppError::internal)?;
+    let holder = holder();
+    if !take_lease(state, kind, &holder).await? {
+        return Err(AppError::field(
+            "payout",
+            "A payout run is in progress right now; try again in a minute.",
+        ));
+    }
+    let result = async {
+        match PayoutStatus::parse(&payout.status) {
+            Some(PayoutStatus::Failed) => {
+                let destination = {
+                    let mut conn = state.db.acquire().await?;
+                    partners::account_state(&mut conn, payout.partner_id).await?
+                };
+                let Some((Some(destination), _)) = destination else {
+                    return Err(AppError::field("payout", "This partner has not set up payouts."));
+                };
+                let prepared = {
+                    let _queued = state.write_gate.enter().await;
+                    let mut tx = state.db.begin().await?;
+                    let prepared = rows::prepare(
+                        &mut tx,
+                        kind,
+                        payout.partner_id,
+                        &destination,
+                        &state.settings.currency,
+                        now,
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    prepared
+                };
+                let Some((id, _)) = prepared else {
+                    return Err(AppError::field(
+                        "payout",
+                        "Nothing to pay: this partner's items are already in another payout or were paid.",
+                    ));
+                };
+                let fresh = {
+                    let mut conn = state.db.acquire().await?;
+                    rows::find(&mut conn, id).await?.ok_or(AppError::NotFound)?
+                };
+                settle(state, &fresh, now).await
+            }
+            Some(PayoutStatus::Completed) => {
+                Err(AppError::field("payout", "This payout was sent; there is nothing to retry."))
+            }
+            _ => settle(state, &payout, now).await,
+        }
+    }
+    .await;
+    job_leases::release(&state.db, kind.job_name(), &holder, Utc::now(), None).await?;
+    state.mail_wake.queued();
+    result
+}
+
+/// The in-process schedule: every `every`, each kind runs in full when it is due (fulfillment
+/// once per ISO week, commissions once per calendar month, by the business day of the last
+/// completed run, so a missed week or month is caught up on start), and otherwise settles only what
+/// is unsettled (held payouts whose account was fixed, answers that were lost).
+pub fn spawn(state: AppState, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            for kind in PayoutType::ALL {
+                if let Err(error) = tick(&state, kind, Utc::now()).await {
+                    tracing::error!(error = %format!("{error:#}"), kind = kind.as_str(), "payout run failed");
+                }
+            }
+        }
+    })
+}
+
+async fn tick(state: &AppState, kind: PayoutType, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let today = crate::domain::delivery::business_day(now, &state.settings.business_tz);
+    let last = job_leases::last_day(&state.db, kind.job_name()).await?;
+    let run = if kind.due(today, last) {
+        run(state, kind, now, |_, _| {}).await?
+    } else {
+        resume(state, kind, now).await?
+    };
+    if let Run::Done(summary) = run
+        && summary != Summary::default()
+    {
+        tracing::info!(kind = kind.as_str(), ?summary, "payouts");
+    }
+    Ok(())
+}

@@ -13,11 +13,14 @@
 mod helpers;
 #[path = "../tests/api/smtp.rs"]
 mod smtp;
+#[allow(dead_code)]
+mod support;
 
 use app::server::services::delivery_job::{Run, run};
 use helpers::TestApp;
 use peak_alloc::PeakAlloc;
 use std::time::Instant;
+use support::{peak_kib, reset_peak};
 
 /// Counts this process's Rust heap, so the run's peak can be read apart from SQLite's page cache
 /// and memory map (C memory, which grows with the database file up to their configured caps).
@@ -26,23 +29,6 @@ static HEAP: PeakAlloc = PeakAlloc;
 
 const SUBURBS: i64 = 40;
 const FLORISTS: i64 = 60;
-
-/// Resident-set high-water mark of this process, in KiB (Linux).
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// Resets the high-water mark to the current resident set (Linux: `clear_refs` 5).
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
 
 async fn fill(app: &TestApp, events: i64) {
     let now = chrono::Utc::now();

@@ -10,6 +10,7 @@
 mod helpers;
 #[path = "../tests/api/smtp.rs"]
 mod smtp;
+#[allow(dead_code)]
 mod support;
 
 use futures::StreamExt as _;

@@ -3,10 +3,9 @@
 // who sends it to the florist by hand; the florist answers from the emailed link on a phone with
 // JavaScript off: accepts, sees the recipient, marks it delivered with a photo.
 import { test, expect } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { signUp } from './helpers.mjs';
+import { join } from 'node:path';
+import { runJob, signUp } from './helpers.mjs';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'admin@e2e.test', password: process.env.E2E_ADMIN_PASSWORD || 'e2e admin password' };
@@ -33,31 +32,6 @@ async function logOut(page) {
 /** Today, `YYYY-MM-DD` in UTC (the e2e server's business time zone; ORDER_LEAD_DAYS=0). */
 function todayUtc() {
   return new Date().toISOString().slice(0, 10);
-}
-
-/** Runs `futureflower jobs delivery-notifications` once, as an operator would, with the server's
- *  settings (run from end2end/, like the server). Retries while the server's own run holds the job. */
-async function runDeliveryJob(info, siteUrl) {
-  const end2end = resolve(info.project.testDir, '..');
-  const env = {
-    ...process.env,
-    DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/e2e.db`,
-    MAIL_DIR: process.env.E2E_MAIL_DIR,
-    SITE_URL: siteUrl,
-    LEPTOS_SITE_ROOT: '../target/site',
-    RUST_LOG: 'warn',
-  };
-  let out = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const run = spawnSync(join(end2end, '../target/release/futureflower'), ['jobs', 'delivery-notifications'], {
-      cwd: end2end, env, encoding: 'utf8', timeout: 60_000,
-    });
-    out = `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
-    if (run.status === 0) return out;
-    if (!/another instance is running/.test(run.stderr || '')) break;
-    await new Promise((r) => setTimeout(r, 2_000));
-  }
-  throw new Error(`the delivery job failed:\n${out}`);
 }
 
 /** The request link in the newest delivery-request mail to `email` (a `.eml` the server's mail
@@ -154,7 +128,7 @@ test('a florist gets a same-day delivery from an admin and answers it on a phone
 
   // 3. The job runs (too close to the day to offer it, so it waits for an admin), and the admin
   //    sends it to the florist.
-  const jobOutput = await runDeliveryJob(info, siteUrl);
+  const jobOutput = await runJob(info, siteUrl, ['jobs', 'delivery-notifications']);
   await info.attach('delivery-job-output', { body: jobOutput, contentType: 'text/plain' });
   await logIn(page, ADMIN.email, ADMIN.password);
   await page.goto('/admin/deliveries');

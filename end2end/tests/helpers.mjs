@@ -1,5 +1,7 @@
 // Shared steps for the browser tests.
 import { expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 
 /** Waits until the page's islands have hydrated, so clicks go through them (only pages with an
  *  island load the wasm bundle: checkout and the partner dashboard). */
@@ -41,4 +43,29 @@ export async function fillOrder(page, { kind = 'One delivery', budget, frequency
   await page.getByLabel('Postcode').fill('2042');
   if (message) await page.getByLabel('Card message (optional)').fill(message);
   await page.getByRole('button', { name: 'Review and pay' }).click();
+}
+
+/** Runs a `futureflower` command once, as an operator would, with the server's settings (run from
+ *  end2end/, like the server). Retries while the server's own run of that job holds its lease. */
+export async function runJob(info, siteUrl, args) {
+  const end2end = resolve(info.project.testDir, '..');
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/e2e.db`,
+    MAIL_DIR: process.env.E2E_MAIL_DIR,
+    SITE_URL: siteUrl,
+    LEPTOS_SITE_ROOT: '../target/site',
+    RUST_LOG: 'warn',
+  };
+  let out = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const run = spawnSync(join(end2end, '../target/release/futureflower'), args, {
+      cwd: end2end, env, encoding: 'utf8', timeout: 60_000,
+    });
+    out = `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+    if (run.status === 0) return out;
+    if (!/another (instance|payout run)/.test(run.stderr || '')) break;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+  throw new Error(`futureflower ${args.join(' ')} failed:\n${out}`);
 }

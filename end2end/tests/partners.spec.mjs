@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { fillOrder, hydrated, signUp } from './helpers.mjs';
+import { fillOrder, hydrated, runJob, signUp } from './helpers.mjs';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'admin@e2e.test', password: process.env.E2E_ADMIN_PASSWORD || 'e2e admin password' };
@@ -17,7 +17,8 @@ async function logOut(page) {
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' })).toBeVisible();
 }
 
-test('partner registers, admin approves, a customer uses the code, the commission is approved', async ({ page }, info) => {
+test('partner registers, admin approves, a customer uses the code, the commission is approved and paid out', async ({ page }, info) => {
+  test.setTimeout(120_000);
   const stamp = `${Date.now()}`;
   const partnerEmail = `rosie.${stamp}.${info.project.name}@example.com`;
   const business = `Rosie ${info.project.name} ${stamp.slice(-5)}`;
@@ -104,4 +105,29 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await expect(page.getByTestId('approved-total')).toHaveText('$3.75');
   await expect(page.getByTestId('pending-total')).toHaveText('$0.00');
   await page.screenshot({ path: `screenshots/${info.project.name}-partner-dashboard-approved.png`, fullPage: true });
+
+  // 7. The partner sets up payouts (the simulator stands in for Stripe's onboarding).
+  await expect(page.getByTestId('payout-setup')).toContainText('Set up payouts');
+  await page.getByTestId('payout-setup-button').click();
+  await expect(page).toHaveURL(/\/partner\/payout-setup\/simulated$/);
+  await page.getByRole('button', { name: 'Complete onboarding' }).click();
+  await expect(page).toHaveURL(/\/partner\/payouts\?done=ready$/);
+  await expect(page.getByTestId('payouts-notice')).toContainText('Payouts are set up');
+  await expect(page.getByTestId('payouts-waiting')).toContainText('$3.75');
+  await expect(page.getByTestId('no-payouts')).toBeVisible();
+
+  // 8. The monthly commission run (as an operator runs it) pays the approved commission.
+  const run = await runJob(info, new URL(page.url()).origin, ['jobs', 'payouts', '--type', 'commission']);
+  expect(run).toMatch(/sent \(\$[\d.,]+\)/);
+
+  // 9. The partner sees the payout, sent, and its one line.
+  await page.goto('/partner/payouts');
+  await expect(page.getByTestId('payout')).toHaveCount(1);
+  await expect(page.getByTestId('payout')).toContainText('$3.75');
+  await expect(page.getByTestId('payout-status')).toHaveText('Sent');
+  await page.screenshot({ path: `screenshots/${info.project.name}-partner-payouts.png`, fullPage: true });
+  await page.getByTestId('payout').getByRole('link').click();
+  await expect(page.getByTestId('payout-line')).toHaveCount(1);
+  await expect(page.getByTestId('payout-line')).toContainText(/Referral commission, order #\d+/);
+  await page.screenshot({ path: `screenshots/${info.project.name}-partner-payout-detail.png`, fullPage: true });
 });

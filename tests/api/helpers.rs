@@ -136,6 +136,12 @@ impl TestApp {
         Self::start(&[], false).await
     }
 
+    /// Both: extra settings, and no mail sender (benches that time one job alone).
+    #[allow(dead_code)] // Only the benches (which include this file) call it.
+    pub async fn spawn_with_without_mail_sender(settings: &[(&str, &str)]) -> Self {
+        Self::start(settings, false).await
+    }
+
     async fn start(settings: &[(&str, &str)], mail_sender: bool) -> Self {
         let _ = tracing_init();
         let db = TestDb::new().await;

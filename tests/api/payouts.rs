@@ -766,6 +766,13 @@ async fn a_fulfillment_run_pays_each_delivered_delivery_once_with_the_simulator(
                 .unwrap();
         }
     }
+    // Marking it delivered delivers the event (the plan's step 5); the other stays scheduled.
+    let event_status = |event: i64| format!("SELECT status FROM events WHERE id = {event}");
+    assert_eq!(app.scalar_text(&event_status(delivered)).await, "delivered");
+    assert_eq!(
+        app.scalar_text(&event_status(undelivered)).await,
+        "scheduled"
+    );
     // Not onboarded yet: nothing is paid.
     let waiting = run(&app, PayoutType::Fulfillment, at(date, 20)).await;
     assert_eq!(

@@ -214,13 +214,16 @@ pub async fn complete(
     let Some(partner) = partner else {
         return Ok(false);
     };
+    // `partner_id` leads the planner to the partner's own commissions (an index on partner and
+    // status), not to every approved commission of the program.
     let paid = sqlx::query(
         "UPDATE commissions SET status = 'paid', updated_at = $2
-         WHERE status = 'approved'
+         WHERE partner_id = $3 AND status = 'approved'
            AND id IN (SELECT commission_id FROM payout_items WHERE payout_id = $1 AND live AND commission_id IS NOT NULL)",
     )
     .bind(id)
     .bind(now)
+    .bind(partner)
     .execute(&mut *conn)
     .await?;
     if paid.rows_affected() > 0 {
@@ -394,21 +397,36 @@ pub struct LedgerLine {
     pub deliveries_paid_cents: i64,
 }
 
+/// One pass over commissions and one over completed payout lines, grouped by partner (no
+/// per-partner subqueries: the check must stay linear whatever the planner's statistics say).
 pub async fn ledger(pool: &Pool) -> sqlx::Result<Vec<LedgerLine>> {
     sqlx::query_as(
-        "SELECT p.id AS partner_id, p.business_name,
-            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id), 0) AS BIGINT) AS earned_cents,
-            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'pending'), 0) AS BIGINT) AS pending_cents,
-            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'approved'), 0) AS BIGINT) AS approved_cents,
-            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'paid'), 0) AS BIGINT) AS paid_cents,
-            CAST(COALESCE((SELECT SUM(amount_cents) FROM commissions c WHERE c.partner_id = p.id AND c.status = 'rejected'), 0) AS BIGINT) AS rejected_cents,
-            CAST(COALESCE((SELECT SUM(i.amount_cents) FROM payout_items i JOIN payouts o ON o.id = i.payout_id
-                      WHERE o.partner_id = p.id AND o.status = 'completed' AND i.commission_id IS NOT NULL), 0) AS BIGINT) AS paid_out_cents,
-            CAST(COALESCE((SELECT SUM(i.amount_cents) FROM payout_items i JOIN payouts o ON o.id = i.payout_id
-                      WHERE o.partner_id = p.id AND o.status = 'completed' AND i.delivery_request_id IS NOT NULL), 0) AS BIGINT) AS deliveries_paid_cents
+        "WITH earned AS (
+             SELECT partner_id,
+                 SUM(amount_cents) AS earned,
+                 SUM(CASE WHEN status = 'pending' THEN amount_cents ELSE 0 END) AS pending,
+                 SUM(CASE WHEN status = 'approved' THEN amount_cents ELSE 0 END) AS approved,
+                 SUM(CASE WHEN status = 'paid' THEN amount_cents ELSE 0 END) AS paid,
+                 SUM(CASE WHEN status = 'rejected' THEN amount_cents ELSE 0 END) AS rejected
+             FROM commissions GROUP BY partner_id),
+         paid_out AS (
+             SELECT o.partner_id,
+                 SUM(CASE WHEN i.commission_id IS NOT NULL THEN i.amount_cents ELSE 0 END) AS commissions,
+                 SUM(CASE WHEN i.delivery_request_id IS NOT NULL THEN i.amount_cents ELSE 0 END) AS deliveries
+             FROM payout_items i JOIN payouts o ON o.id = i.payout_id
+             WHERE o.status = 'completed' GROUP BY o.partner_id)
+         SELECT p.id AS partner_id, p.business_name,
+             CAST(COALESCE(e.earned, 0) AS BIGINT) AS earned_cents,
+             CAST(COALESCE(e.pending, 0) AS BIGINT) AS pending_cents,
+             CAST(COALESCE(e.approved, 0) AS BIGINT) AS approved_cents,
+             CAST(COALESCE(e.paid, 0) AS BIGINT) AS paid_cents,
+             CAST(COALESCE(e.rejected, 0) AS BIGINT) AS rejected_cents,
+             CAST(COALESCE(k.commissions, 0) AS BIGINT) AS paid_out_cents,
+             CAST(COALESCE(k.deliveries, 0) AS BIGINT) AS deliveries_paid_cents
          FROM partners p
-         WHERE EXISTS (SELECT 1 FROM commissions c WHERE c.partner_id = p.id)
-            OR EXISTS (SELECT 1 FROM payouts o WHERE o.partner_id = p.id)
+         LEFT JOIN earned e ON e.partner_id = p.id
+         LEFT JOIN paid_out k ON k.partner_id = p.id
+         WHERE e.partner_id IS NOT NULL OR k.partner_id IS NOT NULL
          ORDER BY p.id",
     )
     .fetch_all(pool)
@@ -423,9 +441,12 @@ pub async fn broken_invariants(pool: &Pool) -> sqlx::Result<Vec<String>> {
     let checks: [(&str, &str); 6] = [
         (
             "paid commission not in exactly one completed payout",
-            "SELECT c.id FROM commissions c WHERE c.status = 'paid' AND
-               (SELECT COUNT(*) FROM payout_items i JOIN payouts o ON o.id = i.payout_id
-                WHERE i.commission_id = c.id AND o.status = 'completed') <> 1",
+            "SELECT c.id FROM commissions c
+             LEFT JOIN (SELECT i.commission_id, COUNT(*) AS n FROM payout_items i
+                        JOIN payouts o ON o.id = i.payout_id
+                        WHERE o.status = 'completed' AND i.commission_id IS NOT NULL
+                        GROUP BY i.commission_id) k ON k.commission_id = c.id
+             WHERE c.status = 'paid' AND COALESCE(k.n, 0) <> 1",
         ),
         (
             "commission in a completed payout but not paid",
@@ -445,8 +466,10 @@ pub async fn broken_invariants(pool: &Pool) -> sqlx::Result<Vec<String>> {
         ),
         (
             "payout amount differs from the sum of its lines",
-            "SELECT o.id FROM payouts o WHERE o.amount_cents <>
-               (SELECT COALESCE(SUM(i.amount_cents), 0) FROM payout_items i WHERE i.payout_id = o.id)",
+            "SELECT o.id FROM payouts o
+             LEFT JOIN (SELECT payout_id, SUM(amount_cents) AS total FROM payout_items GROUP BY payout_id) t
+               ON t.payout_id = o.id
+             WHERE o.amount_cents <> COALESCE(t.total, 0)",
         ),
         (
             "item in more than one live payout",

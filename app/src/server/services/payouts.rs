@@ -30,6 +30,8 @@ use futures::StreamExt as _;
 pub const LEASE: Duration = Duration::minutes(10);
 /// Partners prepared per transaction.
 pub const BATCH: i64 = 500;
+/// Payouts looked at per batch; their transfers are recorded in one transaction.
+pub const SETTLE_BATCH: i64 = 200;
 /// Payouts sent at once (each waits on Stripe's answer).
 pub const PARALLEL_SENDS: usize = 8;
 
@@ -178,29 +180,31 @@ async fn settle_all(
 ) -> anyhow::Result<()> {
     let mut after = 0;
     loop {
-        let batch = rows::unsettled(&state.db, kind, after, BATCH).await?;
+        let batch = rows::unsettled(&state.db, kind, after, SETTLE_BATCH).await?;
         let Some(last) = batch.last() else {
             return Ok(());
         };
         after = last.id;
-        let sends = batch
-            .into_iter()
-            .map(|payout| async move { settle(state, &payout, now).await });
-        let results: Vec<Result<Settled, AppError>> = futures::stream::iter(sends)
+        let looks = batch.into_iter().map(|payout| async move {
+            look(state, &payout, now).await.map(|step| (payout, step))
+        });
+        let results: Vec<Result<(PayoutRow, Step), AppError>> = futures::stream::iter(looks)
             .buffer_unordered(PARALLEL_SENDS)
             .collect()
             .await;
+        let mut made = Vec::new();
         for result in results {
             match result? {
-                Settled::Completed(cents) => {
-                    summary.sent += 1;
-                    summary.sent_cents += cents;
-                }
-                Settled::Failed => summary.failed += 1,
-                Settled::Held => summary.held += 1,
-                Settled::Unknown => summary.unknown += 1,
-                Settled::Untouched => {}
+                (payout, Step::Made(transfer_id)) => made.push((payout, transfer_id)),
+                (_, Step::Settled(settled)) => summary.count(settled),
             }
+        }
+        // The batch's transfers are recorded in one transaction: commissions of many partners
+        // share table pages, which are then written once instead of once per payout. A crash
+        // before it commits leaves them `processing`, and the next run finds the transfers by
+        // their group.
+        for settled in complete_all(state, &made, now).await? {
+            summary.count(settled);
         }
         // Renewed after every batch: a long run keeps the job; a lost lease stops it.
         if !take_lease(state, kind, holder).await? {
@@ -210,13 +214,51 @@ async fn settle_all(
     }
 }
 
-/// One look at one unsettled payout: find out whether an earlier attempt made the transfer, check
-/// the account can be paid, and send (again, with the same key).
+/// A look's result: settled one way or another, or a transfer made that is still to be recorded.
+enum Step {
+    Settled(Settled),
+    Made(String),
+}
+
+impl From<Settled> for Step {
+    fn from(settled: Settled) -> Self {
+        Self::Settled(settled)
+    }
+}
+
+impl Summary {
+    fn count(&mut self, settled: Settled) {
+        match settled {
+            Settled::Completed(cents) => {
+                self.sent += 1;
+                self.sent_cents += cents;
+            }
+            Settled::Failed => self.failed += 1,
+            Settled::Held => self.held += 1,
+            Settled::Unknown => self.unknown += 1,
+            Settled::Untouched => {}
+        }
+    }
+}
+
+/// One look at one unsettled payout, recorded at once (an admin's "retry now").
 pub async fn settle(
     state: &AppState,
     payout: &PayoutRow,
     now: DateTime<Utc>,
 ) -> Result<Settled, AppError> {
+    match look(state, payout, now).await? {
+        Step::Settled(settled) => Ok(settled),
+        Step::Made(transfer_id) => Ok(complete_all(state, &[(payout.clone(), transfer_id)], now)
+            .await?
+            .pop()
+            .unwrap_or(Settled::Untouched)),
+    }
+}
+
+/// Finds out whether an earlier attempt made the transfer, checks the account can be paid, and
+/// sends (again, with the same key).
+async fn look(state: &AppState, payout: &PayoutRow, now: DateTime<Utc>) -> Result<Step, AppError> {
     let status = PayoutStatus::parse(&payout.status);
     let group = payout::transfer_group(payout.id);
     match status {
@@ -230,9 +272,10 @@ pub async fn settle(
                 .find_transfer(&group, &payout.destination)
                 .await
             {
-                Ok(Some(transfer_id)) => return complete(state, payout, &transfer_id, now).await,
+                Ok(Some(transfer_id)) => return Ok(Step::Made(transfer_id)),
                 Ok(None) => {}
                 Err(error) if resume == Resume::LookUpFirst => {
+                    let _queued = state.write_gate.enter().await;
                     let mut conn = state.db.acquire().await?;
                     rows::note(
                         &mut conn,
@@ -241,7 +284,7 @@ pub async fn settle(
                         now,
                     )
                     .await?;
-                    return Ok(Settled::Unknown);
+                    return Ok(Settled::Unknown.into());
                 }
                 Err(error) => {
                     tracing::warn!(payout = payout.id, %error, "transfer look-up failed; the stored key makes a resend safe");
@@ -252,16 +295,16 @@ pub async fn settle(
             match account_state(state, payout.partner_id, &payout.destination).await? {
                 Ok(account) => {
                     if let Some(reason) = account.blocker() {
-                        return hold(state, payout, &reason, now).await;
+                        return Ok(hold(state, payout, &reason, now).await?.into());
                     }
                 }
                 Err(error) => {
                     tracing::warn!(payout = payout.id, %error, "could not check the account; payout left for the next run");
-                    return Ok(Settled::Unknown);
+                    return Ok(Settled::Unknown.into());
                 }
             }
         }
-        _ => return Ok(Settled::Untouched),
+        _ => return Ok(Settled::Untouched.into()),
     }
     send(state, payout, &group, now).await
 }
@@ -275,6 +318,7 @@ async fn account_state(
 ) -> Result<Result<AccountState, String>, AppError> {
     match state.payments.retrieve_account(account_id).await {
         Ok(Some(fresh)) => {
+            let _queued = state.write_gate.enter().await;
             let mut conn = state.db.acquire().await?;
             partners::set_account_state(&mut conn, account_id, &fresh, Utc::now()).await?;
             Ok(Ok(fresh))
@@ -295,11 +339,14 @@ async fn send(
     payout: &PayoutRow,
     group: &str,
     now: DateTime<Utc>,
-) -> Result<Settled, AppError> {
+) -> Result<Step, AppError> {
     {
+        // Every write here queues at the gate: on SQLite, writers that collide would otherwise
+        // sleep in its busy handler (see `db::WriteGate`).
+        let _queued = state.write_gate.enter().await;
         let mut conn = state.db.acquire().await?;
         if !rows::claim(&mut conn, payout.id, payout.attempts, now).await? {
-            return Ok(Settled::Untouched);
+            return Ok(Settled::Untouched.into());
         }
     }
     let request = TransferRequest {
@@ -324,19 +371,22 @@ async fn send(
             .await;
         }
         match state.payments.create_transfer(request.clone()).await {
-            TransferOutcome::Made { transfer_id } => {
-                return complete(state, payout, &transfer_id, now).await;
-            }
+            TransferOutcome::Made { transfer_id } => return Ok(Step::Made(transfer_id)),
             TransferOutcome::Refused {
                 reason,
                 partner_can_fix,
-            } => return fail(state, payout, &reason, partner_can_fix, now).await,
+            } => {
+                return Ok(fail(state, payout, &reason, partner_can_fix, now)
+                    .await?
+                    .into());
+            }
             TransferOutcome::Retry { reason } | TransferOutcome::Unknown { reason } => {
                 tracing::warn!(payout = payout.id, attempt, %reason, "transfer attempt without a definite answer");
                 last = reason;
             }
         }
     }
+    let _queued = state.write_gate.enter().await;
     let mut conn = state.db.acquire().await?;
     rows::note(
         &mut conn,
@@ -345,23 +395,32 @@ async fn send(
         now,
     )
     .await?;
-    Ok(Settled::Unknown)
+    Ok(Settled::Unknown.into())
 }
 
-async fn complete(
+/// Records transfers Stripe made: each payout `completed` with its transfer id, its commissions
+/// `paid`, and its mail queued, all in one transaction.
+async fn complete_all(
     state: &AppState,
-    payout: &PayoutRow,
-    transfer_id: &str,
+    made: &[(PayoutRow, String)],
     now: DateTime<Utc>,
-) -> Result<Settled, AppError> {
+) -> Result<Vec<Settled>, AppError> {
+    if made.is_empty() {
+        return Ok(Vec::new());
+    }
     let _queued = state.write_gate.enter().await;
     let mut tx = state.db.begin().await?;
-    if !rows::complete(&mut tx, payout.id, transfer_id, now).await? {
-        return Ok(Settled::Untouched);
+    let mut settled = Vec::with_capacity(made.len());
+    for (payout, transfer_id) in made {
+        if rows::complete(&mut tx, payout.id, transfer_id, now).await? {
+            notices::payout_sent(&mut tx, &state.settings, payout, now).await?;
+            settled.push(Settled::Completed(payout.amount_cents));
+        } else {
+            settled.push(Settled::Untouched);
+        }
     }
-    notices::payout_sent(&mut tx, &state.settings, payout, now).await?;
     tx.commit().await?;
-    Ok(Settled::Completed(payout.amount_cents))
+    Ok(settled)
 }
 
 async fn fail(

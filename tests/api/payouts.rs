@@ -88,12 +88,8 @@ async fn approve_all(app: &TestApp, partner: i64) {
 async fn onboard(app: &TestApp, stripe: &FakeStripe, email: &str) -> String {
     app.log_in(email, PASSWORD).await;
     let r = app
-        .client
-        .post(app.url("/partner/payouts/onboard"))
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+        .submit("/partner/payouts", "/partner/payouts/onboard", &[])
+        .await;
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
     let account = app
         .scalar_text(&format!(
@@ -151,12 +147,8 @@ async fn step1_onboarding_makes_one_account_and_a_fresh_link_on_every_click() {
     let mut links = Vec::new();
     for _ in 0..2 {
         let r = app
-            .client
-            .post(app.url("/partner/payouts/onboard"))
-            .header("origin", &app.address)
-            .send()
-            .await
-            .unwrap();
+            .submit("/partner/payouts", "/partner/payouts/onboard", &[])
+            .await;
         assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
         links.push(r.headers()["location"].to_str().unwrap().to_owned());
     }
@@ -229,12 +221,8 @@ async fn step1_onboarding_makes_one_account_and_a_fresh_link_on_every_click() {
 
     // The Express dashboard: a one-time login link.
     let r = app
-        .client
-        .post(app.url("/partner/payouts/dashboard"))
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+        .submit("/partner/payouts", "/partner/payouts/dashboard", &[])
+        .await;
     assert_eq!(
         r.headers()["location"].to_str().unwrap(),
         format!("https://connect.stripe.test/express/{account}")
@@ -280,12 +268,8 @@ async fn step2_account_updated_sets_and_clears_payability_in_order_and_only_with
     let app = spawn_with_stripe(&stripe).await;
     approved_partner(&app).await;
     app.log_in("rosie@example.com", PASSWORD).await;
-    app.client
-        .post(app.url("/partner/payouts/onboard"))
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+    app.submit("/partner/payouts", "/partner/payouts/onboard", &[])
+        .await;
     let account = app
         .scalar_text("SELECT stripe_account_id FROM partners")
         .await;
@@ -787,12 +771,8 @@ async fn a_fulfillment_run_pays_each_delivered_delivery_once_with_the_simulator(
     // Onboarding on the simulator's page: a signed account.updated through our Connect endpoint.
     app.log_in("fiona@example.com", PASSWORD).await;
     let r = app
-        .client
-        .post(app.url("/partner/payouts/onboard"))
-        .header("origin", &app.address)
-        .send()
-        .await
-        .unwrap();
+        .submit("/partner/payouts", "/partner/payouts/onboard", &[])
+        .await;
     assert_eq!(location_path(&r), "/partner/payout-setup/simulated");
     let (_, page) = app.page("/partner/payout-setup/simulated").await;
     assert!(page.contains("Test mode"));

@@ -295,7 +295,9 @@ async fn look(state: &AppState, payout: &PayoutRow, now: DateTime<Utc>) -> Resul
             match account_state(state, payout.partner_id, &payout.destination).await? {
                 Ok(account) => {
                     if let Some(reason) = account.blocker() {
-                        return Ok(hold(state, payout, &reason, now).await?.into());
+                        return Ok(set_aside(state, payout, &reason, Aside::Held, now)
+                            .await?
+                            .into());
                     }
                 }
                 Err(error) => {
@@ -376,9 +378,8 @@ async fn send(
                 reason,
                 partner_can_fix,
             } => {
-                return Ok(fail(state, payout, &reason, partner_can_fix, now)
-                    .await?
-                    .into());
+                let aside = Aside::Failed { partner_can_fix };
+                return Ok(set_aside(state, payout, &reason, aside, now).await?.into());
             }
             TransferOutcome::Retry { reason } | TransferOutcome::Unknown { reason } => {
                 tracing::warn!(payout = payout.id, attempt, %reason, "transfer attempt without a definite answer");
@@ -423,40 +424,48 @@ async fn complete_all(
     Ok(settled)
 }
 
-async fn fail(
-    state: &AppState,
-    payout: &PayoutRow,
-    reason: &str,
-    partner_can_fix: bool,
-    now: DateTime<Utc>,
-) -> Result<Settled, AppError> {
-    let _queued = state.write_gate.enter().await;
-    let mut tx = state.db.begin().await?;
-    if !rows::fail(&mut tx, payout.id, reason, now).await? {
-        return Ok(Settled::Untouched);
-    }
-    if partner_can_fix {
-        notices::payout_problem(&mut tx, &state.settings, payout, reason, false, now).await?;
-    }
-    tx.commit().await?;
-    tracing::warn!(payout = payout.id, %reason, "payout refused by Stripe; its items wait for the next run");
-    Ok(Settled::Failed)
+/// How a payout that was not sent is set aside.
+#[derive(Clone, Copy)]
+enum Aside {
+    /// Stripe refused it: `failed`, lines released. The partner is told only when it is theirs to fix.
+    Failed { partner_can_fix: bool },
+    /// The account cannot be paid now: `on_hold`, lines kept. The partner is told (once).
+    Held,
 }
 
-async fn hold(
+async fn set_aside(
     state: &AppState,
     payout: &PayoutRow,
     reason: &str,
+    aside: Aside,
     now: DateTime<Utc>,
 ) -> Result<Settled, AppError> {
     let _queued = state.write_gate.enter().await;
     let mut tx = state.db.begin().await?;
-    if !rows::hold(&mut tx, payout.id, reason, now).await? {
+    let (changed, tell, settled) = match aside {
+        Aside::Failed { partner_can_fix } => (
+            rows::fail(&mut tx, payout.id, reason, now).await?,
+            partner_can_fix,
+            Settled::Failed,
+        ),
+        Aside::Held => (
+            rows::hold(&mut tx, payout.id, reason, now).await?,
+            true,
+            Settled::Held,
+        ),
+    };
+    if !changed {
         return Ok(Settled::Untouched);
     }
-    notices::payout_problem(&mut tx, &state.settings, payout, reason, true, now).await?;
+    if tell {
+        let held = matches!(aside, Aside::Held);
+        notices::payout_problem(&mut tx, &state.settings, payout, reason, held, now).await?;
+    }
     tx.commit().await?;
-    Ok(Settled::Held)
+    if settled == Settled::Failed {
+        tracing::warn!(payout = payout.id, %reason, "payout refused by Stripe; its items wait for the next run");
+    }
+    Ok(settled)
 }
 
 /// An admin's "retry now": a held or uncertain payout is settled at once; for a failed one, the

@@ -33,12 +33,17 @@ use support::{peak_kib, reset_peak};
 static HEAP: PeakAlloc = PeakAlloc;
 
 async fn fill(app: &TestApp, stripe: &FakeStripe, partners: i64, commissions: i64) {
-    let now = chrono::Utc::now();
-    let ts = if app::server::db::BACKEND == "postgres" {
-        format!("'{}'::timestamptz", now.to_rfc3339())
-    } else {
-        format!("'{}'", now.format("%Y-%m-%d %H:%M:%S%.f+00:00"))
+    let stamp = |at: chrono::DateTime<chrono::Utc>| {
+        if app::server::db::BACKEND == "postgres" {
+            format!("'{}'::timestamptz", at.to_rfc3339())
+        } else {
+            format!("'{}'", at.format("%Y-%m-%d %H:%M:%S%.f+00:00"))
+        }
     };
+    let now = chrono::Utc::now();
+    let ts = stamp(now);
+    // Earned a month ago: past the program's holding period (7 days), as a monthly run finds them.
+    let earned = stamp(now - chrono::Duration::days(30));
     let exec = |sql: String| {
         let pool = app.pool.clone();
         async move { sqlx::query(&sql).execute(&pool).await.unwrap() }
@@ -68,7 +73,7 @@ async fn fill(app: &TestApp, stripe: &FakeStripe, partners: i64, commissions: i6
     exec(format!(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {commissions} - 1)
          INSERT INTO commissions (partner_id, commission_type, amount_cents, status, created_at, updated_at)
-         SELECT (SELECT MIN(id) FROM partners) + i % {partners}, 'fulfillment', 500 + i % 7, 'approved', {ts}, {ts} FROM n"
+         SELECT (SELECT MIN(id) FROM partners) + i % {partners}, 'fulfillment', 500 + i % 7, 'approved', {earned}, {earned} FROM n"
     ))
     .await;
     // Planner statistics, as a database that has lived has them (PostgreSQL's autovacuum would

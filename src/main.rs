@@ -431,6 +431,19 @@ async fn payouts(config: &Config, kind: &str, now: Option<&str>) -> anyhow::Resu
                 s.held,
                 s.unknown
             );
+            if s.awaiting_approval > 0 {
+                println!(
+                    "{} payout(s) wait for an admin's approval: /admin/payouts/approval.",
+                    s.awaiting_approval
+                );
+            }
+            if s.carried_over > 0 {
+                println!(
+                    "{} partner(s) below their minimum payout: {} carried over to the next run.",
+                    s.carried_over,
+                    money(s.carried_over_cents)
+                );
+            }
             if s.waiting_partners > 0 {
                 println!(
                     "{} partner(s) with {} waiting cannot be paid yet (payouts not set up, or not active).",

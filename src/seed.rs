@@ -61,6 +61,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     let code = seeded.code.clone();
     seed_florists(state, &password).await?;
     seed_payouts(state, &seeded).await?;
+    seed_controls(state).await?;
 
     let logins = format!(
         "FutureFlower demo logins (password for every account: {password})\n\
@@ -79,6 +80,29 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
         tracing::warn!(error = %e, "could not write data/demo-logins.txt");
     }
     println!("\n{logins}(also saved to data/demo-logins.txt)");
+    Ok(())
+}
+
+/// Batch approval is turned on by the admin (an audited settings change), so the server's first
+/// weekly run prepares Fern & Petal's delivery payout as a batch waiting for the admin.
+async fn seed_controls(state: &AppState) -> anyhow::Result<()> {
+    use app::server::services::settings::{self, ProgramForm};
+    let admin: app::server::context::CurrentUser =
+        users::find_signed_in_by_email(&state.db, "admin@example.com")
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the demo admin is missing"))?
+            .into();
+    let form = ProgramForm {
+        rate: "5".into(),
+        discount: "5.00".into(),
+        holding_days: "7".into(),
+        minimum: "20.00".into(),
+        approve_payouts: true,
+    };
+    settings::update_program(state, &app::server::context::actor(&admin), &form)
+        .await
+        .map_err(|e| anyhow::anyhow!("turning batch approval on: {e}"))?;
+    println!("  payout batches now wait for the admin's approval (/admin/payouts/approval)");
     Ok(())
 }
 
@@ -113,7 +137,7 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Seede
     let rosie = app::server::db::partners::find_by_user(&state.db, rosie_user)
         .await?
         .ok_or_else(|| anyhow::anyhow!("Rosie's partner row is missing"))?;
-    partners::change_status(state, rosie.id, "approve")
+    partners::change_status(state, &seed_admin(), rosie.id, "approve")
         .await
         .map_err(err("approving Rosie's Roses"))?;
     let code = rosie.code.clone().unwrap_or_default().to_uppercase();
@@ -123,7 +147,7 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Seede
     let date = (Utc::now().date_naive() + chrono::Days::new(21)).to_string();
     let referred = [
         (CUSTOMERS[0].2, "subscription", "85"),
-        (CUSTOMERS[1].2, "single_delivery", "120"),
+        (CUSTOMERS[1].2, "single_delivery", "400"),
         (CUSTOMERS[2].2, "upfront", "65"),
     ];
     for (email, kind, budget) in referred {
@@ -175,16 +199,26 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Seede
     .bind(rosie.id)
     .fetch_all(&state.db)
     .await?;
-    let mut later = None;
-    if let [paid, approved, rejected, ..] = pending[..] {
-        // Paid for real by the demo's first payout run (see seed_payouts); `approved` is approved
-        // after it, so it waits for the next run.
-        commissions::approve(state, Some(paid), None)
-            .await
-            .map_err(err("approving"))?;
-        later = Some(approved);
+    let mut later = Vec::new();
+    // The demo's payments were made ten days ago: their commissions are past the holding period.
+    sqlx::query("UPDATE commissions SET created_at = $1 WHERE partner_id = $2")
+        .bind(Utc::now() - Duration::days(10))
+        .bind(rosie.id)
+        .execute(&state.db)
+        .await?;
+    if let [paid, approved, rejected, single, upfront] = pending[..] {
+        // Paid for real by the demo's first payout run (see seed_payouts): the first invoice's
+        // $4.25 and the single delivery's $20.00. `approved` and `upfront` are approved after
+        // it, so they wait for the next run.
+        for id in [paid, single] {
+            commissions::approve(state, &seed_admin(), Some(id), None)
+                .await
+                .map_err(err("approving"))?;
+        }
+        later = vec![approved, upfront];
         commissions::reject(
             state,
+            &seed_admin(),
             rejected,
             "Test order placed by the partner's own family",
         )
@@ -192,21 +226,23 @@ async fn seed_partners(state: &AppState, password: &str) -> anyhow::Result<Seede
         .map_err(err("rejecting"))?;
     }
     println!(
-        "  {} commissions for Rosie's Roses (to be paid, approved, rejected and pending)",
+        "  {} commissions for Rosie's Roses (to be paid, approved later, and rejected)",
         pending.len()
     );
     Ok(Seeded {
         code,
         rosie: rosie.id,
         approve_later: later,
+        password: password.to_owned(),
     })
 }
 
 /// What the partner seed hands to the payout seed.
 struct Seeded {
     code: String,
+    password: String,
     rosie: i64,
-    approve_later: Option<i64>,
+    approve_later: Vec<i64>,
 }
 
 /// Payouts: Rosie's Roses and Fern & Petal finish (simulated) Stripe onboarding; Rosie's first
@@ -243,11 +279,78 @@ async fn seed_payouts(state: &AppState, seeded: &Seeded) -> anyhow::Result<()> {
             state.money(summary.sent_cents)
         );
     }
-    if let Some(id) = seeded.approve_later {
-        commissions::approve(state, Some(id), None)
+    // The first invoice is refunded after it was paid: $4.25 is taken back from the next payout.
+    let refunded: (String, i64) = sqlx::query_as(
+        "SELECT pay.stripe_payment_intent_id, pay.amount_cents FROM commissions c
+         JOIN payments pay ON pay.id = c.payment_id WHERE c.partner_id = $1 ORDER BY c.id LIMIT 1",
+    )
+    .bind(seeded.rosie)
+    .fetch_one(&state.db)
+    .await?;
+    app::server::stripe::simulator::deliver(
+        state,
+        &app::server::stripe::simulator::charge_refunded(
+            &refunded.0,
+            refunded.1,
+            &state.settings.currency,
+        ),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("refunding the demo invoice: {e}"))?;
+    println!("  the first invoice was refunded after its commission was paid: a negative line");
+    for id in &seeded.approve_later {
+        commissions::approve(state, &seed_admin(), Some(*id), None)
             .await
             .map_err(err("approving"))?;
     }
+    println!("  two more commissions approved: $3.25 net carries over (below the $20.00 minimum)");
+    // A new referral today, approved: payable once its holding period ends.
+    let zoe = accounts::sign_up(
+        state,
+        "zoe.park@example.com",
+        &seeded.password,
+        "Zoe",
+        "Park",
+        None,
+    )
+    .await
+    .map_err(err("creating the demo customer Zoe"))?;
+    let zoe: app::server::context::CurrentUser =
+        users::find_signed_in_by_email(&state.db, "zoe.park@example.com")
+            .await?
+            .filter(|u| u.id == zoe)
+            .ok_or_else(|| anyhow::anyhow!("demo customer Zoe is missing"))?
+            .into();
+    let form = OrderForm {
+        kind: "single_delivery".into(),
+        budget: "90".into(),
+        first_delivery_date: (Utc::now().date_naive() + chrono::Days::new(21)).to_string(),
+        recipient_name: "Sam Park".into(),
+        street_address: "3 Bay St".into(),
+        suburb: "Glebe".into(),
+        city: "Sydney".into(),
+        state: "NSW".into(),
+        postcode: "2037".into(),
+        country: "AU".into(),
+        message: "Happy birthday".into(),
+        ..OrderForm::default()
+    };
+    let order = orders::create(state, &zoe, &form)
+        .await
+        .map_err(err("Zoe's order"))?;
+    discounts::apply(state, &zoe, order, &seeded.code)
+        .await
+        .map_err(err("applying the demo code for Zoe"))?;
+    orders::pay(state, &zoe, order)
+        .await
+        .map_err(err("paying Zoe's order"))?;
+    commissions::approve(state, &seed_admin(), None, Some(seeded.rosie))
+        .await
+        .map_err(err("approving Zoe's commission"))?;
+    println!(
+        "  zoe.park@example.com ordered with {} today: approved, payable in a week",
+        seeded.code
+    );
 
     // A delivery Fern & Petal made: ordered, assigned by the admin, accepted, delivered on its day.
     let email = CUSTOMERS[1].2;
@@ -288,7 +391,7 @@ async fn seed_payouts(state: &AppState, seeded: &Seeded) -> anyhow::Result<()> {
             .await?
             .ok_or_else(|| anyhow::anyhow!("the demo admin is missing"))?
             .into();
-    florists::assign(state, &admin, event, fiona.id)
+    florists::assign(state, &app::server::context::actor(&admin), event, fiona.id)
         .await
         .map_err(err("assigning the demo delivery"))?;
     let request: i64 = sqlx::query_scalar("SELECT id FROM delivery_requests WHERE event_id = $1")
@@ -381,7 +484,7 @@ async fn seed_florists(state: &AppState, password: &str) -> anyhow::Result<()> {
         let partner = app::server::db::partners::find_by_user(&state.db, user)
             .await?
             .ok_or_else(|| anyhow::anyhow!("{email}'s partner row is missing"))?;
-        partners::change_status(state, partner.id, "approve")
+        partners::change_status(state, &seed_admin(), partner.id, "approve")
             .await
             .map_err(err("approving a demo florist"))?;
         if slug == "bloom-room" {
@@ -441,4 +544,9 @@ async fn seed_florists(state: &AppState, password: &str) -> anyhow::Result<()> {
         "  {email} ordered a delivery in Newtown in nine days (offered to a florist when the server starts)"
     );
     Ok(())
+}
+
+/// Who the demo data's admin actions are recorded as in the activity log.
+fn seed_admin() -> app::server::db::audit::Actor {
+    app::server::db::audit::Actor::system("Demo data (seed-demo)", "seed-demo")
 }

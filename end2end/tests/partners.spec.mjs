@@ -97,6 +97,16 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await expect(page.getByTestId('commission')).toHaveCount(1);
   await page.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(page.getByText('Nothing to review')).toBeVisible();
+  // The program holds commissions 7 days and pays from $20.00; this partner gets its own terms
+  // (no holding period, no minimum), so the run below pays the $3.75 today.
+  await page.goto(`/admin/partners?q=${encodeURIComponent(code)}`);
+  await page.getByRole('link', { name: business }).click();
+  await expect(page.getByTestId('terms-holding')).toHaveText('7 days');
+  await page.getByLabel('Holding period (days)').fill('0');
+  await page.getByLabel('Minimum payout').fill('0');
+  await page.getByRole('button', { name: 'Save terms' }).click();
+  await expect(page.getByTestId('terms-holding')).toHaveText('0 days');
+  await expect(page.getByTestId('terms-minimum')).toHaveText('$0.00');
   await logOut(page);
 
   // 6. The dashboard shows it approved.
@@ -130,4 +140,36 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await expect(page.getByTestId('payout-line')).toHaveCount(1);
   await expect(page.getByTestId('payout-line')).toContainText(/Referral commission, order #\d+/);
   await page.screenshot({ path: `screenshots/${info.project.name}-partner-payout-detail.png`, fullPage: true });
+
+  // 10. The ledger shows the commission earned and paid out, and downloads as CSV.
+  await page.goto('/partner/ledger');
+  await expect(page.getByText(/Commission #\d+ earned \(referral\)/)).toBeVisible();
+  await expect(page.getByText(/Payout #\d+ sent/)).toBeVisible();
+  await page.screenshot({ path: `screenshots/${info.project.name}-partner-ledger.png`, fullPage: true });
+  const csv = await page.request.get('/partner/exports/ledger.csv');
+  expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+  expect(await csv.text()).toMatch(/earned,\d+,Commission #\d+ earned \(referral\),3\.75,3\.75/);
+  // Results by period: this month's commission and payout; picking "This year" keeps them.
+  await page.goto('/partner/dashboard');
+  await page.getByTestId('metrics-link').click();
+  await expect(page.getByTestId('metric-earned')).toHaveText('$3.75');
+  await expect(page.getByTestId('metric-paid-out')).toHaveText('$3.75');
+  await expect(page.getByTestId('metric-new-customers')).toHaveText('1');
+  await page.getByTestId('period-year').click();
+  await expect(page.getByTestId('period-year')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('metric-earned')).toHaveText('$3.75');
+  await page.screenshot({ path: `screenshots/${info.project.name}-partner-metrics.png`, fullPage: true });
+  await logOut(page);
+
+  // 11. The admin's activity log has the approvals and the terms change, newest first.
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await page.goto('/admin/activity');
+  await expect(page.getByText('partner.terms').first()).toBeVisible();
+  await expect(page.getByText('commission.approve').first()).toBeVisible();
+  await page.screenshot({ path: `screenshots/${info.project.name}-admin-activity.png`, fullPage: true });
+
+  // 12. The program's results list the partner among this month's top partners.
+  await page.goto('/admin/metrics');
+  await expect(page.getByTestId('top-partner-name').filter({ hasText: business })).toBeVisible();
+  await page.screenshot({ path: `screenshots/${info.project.name}-admin-metrics.png`, fullPage: true });
 });

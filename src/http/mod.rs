@@ -5,6 +5,7 @@
 
 pub mod deliveries;
 pub mod email_preview;
+pub mod exports;
 pub mod middleware;
 pub mod payouts;
 pub mod stripe_webhook;
@@ -155,6 +156,19 @@ pub fn router(state: AppState, config: &Config) -> Router {
             axum::routing::post(deliveries::respond_signed_in),
         )
         .route("/admin/delivery-photos/{id}", get(deliveries::photo))
+        .route(
+            "/admin/exports/commissions.csv",
+            get(exports::admin_commissions),
+        )
+        .route("/admin/exports/payouts.csv", get(exports::admin_payouts))
+        .route("/admin/exports/ledger.csv", get(exports::admin_ledger))
+        .route("/admin/exports/activity.csv", get(exports::admin_activity))
+        .route(
+            "/partner/exports/commissions.csv",
+            get(exports::my_commissions),
+        )
+        .route("/partner/exports/payouts.csv", get(exports::my_payouts))
+        .route("/partner/exports/ledger.csv", get(exports::my_ledger))
         .nest_service(
             "/pkg",
             static_files(&format!("{}/pkg", config.site_root), hashed),

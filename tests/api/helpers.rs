@@ -470,6 +470,17 @@ pub fn testid_text(html: &str, id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The text inside every element carrying `data-testid="{id}"`, in page order.
+pub fn testid_texts(html: &str, id: &str) -> Vec<String> {
+    let marker = format!("data-testid=\"{id}\"");
+    html.split(&marker)
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>'))
+        .filter_map(|(_, rest)| rest.split_once('<'))
+        .map(|(text, _)| text.to_owned())
+        .collect()
+}
+
 /// A client with its own cookie jar that asks for HTML like a browser and does not follow redirects.
 pub fn browser() -> Client {
     let mut headers = reqwest::header::HeaderMap::new();

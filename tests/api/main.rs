@@ -7,10 +7,13 @@
 mod accounts;
 mod admin;
 mod cli;
+mod controls;
+mod csv_read;
 mod delivery;
 mod fake_stripe;
 mod helpers;
 mod mail;
+mod metrics;
 mod money;
 mod notices;
 mod orders;

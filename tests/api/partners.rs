@@ -9,7 +9,11 @@ use crate::helpers::{
 use serde_json::json;
 
 /// Registers a referral partner through the no-JS form; returns the partner's code (upper case).
-async fn register_partner(app: &TestApp, email: &str, business: &str) -> reqwest::Response {
+pub(crate) async fn register_partner(
+    app: &TestApp,
+    email: &str,
+    business: &str,
+) -> reqwest::Response {
     app.submit(
         "/partner/register",
         "/api/partners/register",

@@ -18,7 +18,19 @@ const SECRET_KEY: &str = "sk_test_fake_payouts";
 const PUBLISHABLE_KEY: &str = "pk_test_fake_payouts";
 const CONNECT_SECRET: &str = "whsec_connect_integration";
 
-async fn spawn_with_stripe(stripe: &FakeStripe) -> TestApp {
+/// The app against the fake Stripe, with the payout controls off (no holding period, any balance
+/// above zero paid): these tests are about paying exactly once. `tests/api/controls.rs` tests the
+/// controls, with the program's defaults.
+pub(crate) async fn spawn_with_stripe(stripe: &FakeStripe) -> TestApp {
+    let app = spawn_with_controls(stripe).await;
+    sqlx::query("UPDATE program_settings SET holding_days = 0, minimum_payout_cents = 0")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app
+}
+
+pub(crate) async fn spawn_with_controls(stripe: &FakeStripe) -> TestApp {
     TestApp::spawn_with(&[
         ("STRIPE_SECRET_KEY", SECRET_KEY),
         ("STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY),
@@ -31,11 +43,11 @@ async fn spawn_with_stripe(stripe: &FakeStripe) -> TestApp {
     .await
 }
 
-fn state(app: &TestApp) -> app::server::context::AppState {
+pub(crate) fn state(app: &TestApp) -> app::server::context::AppState {
     futureflower::http::state_with_pool(&app.config, app.pool.clone())
 }
 
-async fn run(app: &TestApp, kind: PayoutType, now: chrono::DateTime<Utc>) -> Summary {
+pub(crate) async fn run(app: &TestApp, kind: PayoutType, now: chrono::DateTime<Utc>) -> Summary {
     match app::server::services::payouts::run(&state(app), kind, now, |_, _| {})
         .await
         .expect("payout run")
@@ -46,7 +58,7 @@ async fn run(app: &TestApp, kind: PayoutType, now: chrono::DateTime<Utc>) -> Sum
 }
 
 /// The books balance (the reconcile check), or the test fails with what is off.
-async fn assert_reconciled(app: &TestApp) {
+pub(crate) async fn assert_reconciled(app: &TestApp) {
     let report = app::server::services::reconcile::check(&state(app))
         .await
         .unwrap();
@@ -55,7 +67,7 @@ async fn assert_reconciled(app: &TestApp) {
 
 /// `n` customers each pay a $100 single delivery with Rosie's code (through the fake Stripe and
 /// its signed webhook): `n` pending commissions of $5.00.
-async fn referred_payments(app: &TestApp, code: &str, n: usize) {
+pub(crate) async fn referred_payments(app: &TestApp, code: &str, n: usize) {
     for i in 0..n {
         let email = format!("cust{i}@example.com");
         app.sign_up(&email, "Cora").await;
@@ -77,15 +89,15 @@ async fn referred_payments(app: &TestApp, code: &str, n: usize) {
     }
 }
 
-async fn approve_all(app: &TestApp, partner: i64) {
-    app::server::services::commissions::approve(&state(app), None, Some(partner))
+pub(crate) async fn approve_all(app: &TestApp, partner: i64) {
+    app::server::services::commissions::approve(&state(app), &test_actor(), None, Some(partner))
         .await
         .unwrap();
 }
 
 /// Rosie signs in and clicks "Set up payouts"; the fake then says her account can be paid and
 /// she comes back from Stripe. Returns her Connect account id. Leaves her signed in.
-async fn onboard(app: &TestApp, stripe: &FakeStripe, email: &str) -> String {
+pub(crate) async fn onboard(app: &TestApp, stripe: &FakeStripe, email: &str) -> String {
     app.log_in(email, PASSWORD).await;
     let r = app
         .submit("/partner/payouts", "/partner/payouts/onboard", &[])
@@ -103,7 +115,11 @@ async fn onboard(app: &TestApp, stripe: &FakeStripe, email: &str) -> String {
 }
 
 /// Rosie, approved and onboarded, with `approved` approved commissions of $5.00.
-async fn paid_partner(app: &TestApp, stripe: &FakeStripe, approved: usize) -> (i64, String) {
+pub(crate) async fn paid_partner(
+    app: &TestApp,
+    stripe: &FakeStripe,
+    approved: usize,
+) -> (i64, String) {
     let code = approved_partner(app).await;
     referred_payments(app, &code, approved).await;
     let partner = partner_id(app, "rosie@example.com").await;
@@ -113,7 +129,7 @@ async fn paid_partner(app: &TestApp, stripe: &FakeStripe, approved: usize) -> (i
     (partner, account)
 }
 
-fn transfer_keys(stripe: &FakeStripe) -> Vec<String> {
+pub(crate) fn transfer_keys(stripe: &FakeStripe) -> Vec<String> {
     stripe
         .calls("POST", "/v1/transfers")
         .into_iter()
@@ -121,14 +137,14 @@ fn transfer_keys(stripe: &FakeStripe) -> Vec<String> {
         .collect()
 }
 
-async fn payouts(app: &TestApp) -> Vec<(i64, String, i64)> {
+pub(crate) async fn payouts(app: &TestApp) -> Vec<(i64, String, i64)> {
     sqlx::query_as("SELECT id, status, amount_cents FROM payouts ORDER BY id")
         .fetch_all(&app.pool)
         .await
         .unwrap()
 }
 
-async fn commission_statuses(app: &TestApp) -> Vec<String> {
+pub(crate) async fn commission_statuses(app: &TestApp) -> Vec<String> {
     sqlx::query_scalar("SELECT status FROM commissions ORDER BY id")
         .fetch_all(&app.pool)
         .await
@@ -336,11 +352,11 @@ async fn step3_a_commission_run_pays_approved_commissions_once_and_nothing_else(
     let st = state(&app);
     // Two approved, one rejected, one left pending.
     for id in &ids[..2] {
-        app::server::services::commissions::approve(&st, Some(*id), None)
+        app::server::services::commissions::approve(&st, &test_actor(), Some(*id), None)
             .await
             .unwrap();
     }
-    app::server::services::commissions::reject(&st, ids[2], "Own family")
+    app::server::services::commissions::reject(&st, &test_actor(), ids[2], "Own family")
         .await
         .unwrap();
     onboard(&app, &stripe, "rosie@example.com").await;
@@ -371,7 +387,7 @@ async fn step3_a_commission_run_pays_approved_commissions_once_and_nothing_else(
     let again = run(&app, PayoutType::Commission, Utc::now()).await;
     assert_eq!((again.prepared, again.sent), (0, 0));
     assert_eq!(stripe.transfers().len(), 1);
-    app::server::services::commissions::approve(&st, Some(ids[3]), None)
+    app::server::services::commissions::approve(&st, &test_actor(), Some(ids[3]), None)
         .await
         .unwrap();
     let later = run(&app, PayoutType::Commission, Utc::now()).await;
@@ -499,17 +515,23 @@ async fn a_run_killed_between_committing_the_payout_and_calling_stripe_is_finish
     let (partner, account) = paid_partner(&app, &stripe, 2).await;
     // What a run writes before it calls Stripe, and nothing after (the process died there).
     let mut tx = app.pool.begin().await.unwrap();
-    let (id, cents) = app::server::db::payouts::prepare(
+    let payee = app::server::db::payouts::payee(&mut tx, partner)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(payee.destination, account);
+    let app::server::db::payouts::Prepared::Made(id, cents) = app::server::db::payouts::prepare(
         &mut tx,
         PayoutType::Commission,
-        partner,
-        &account,
+        &payee,
         "USD",
+        false,
         Utc::now(),
     )
     .await
-    .unwrap()
-    .unwrap();
+    .unwrap() else {
+        panic!("nothing prepared");
+    };
     tx.commit().await.unwrap();
     assert_eq!(cents, 1000);
     assert!(stripe.calls("POST", "/v1/transfers").is_empty());
@@ -829,23 +851,39 @@ async fn the_payouts_command_pays_the_demo_data_once_and_reconcile_balances() {
         "{seeded}"
     );
 
+    // The demo turns batch approval on: the florist's payout waits for the admin.
     let (ok, out, err) = cli(&["jobs", "payouts", "--type", "fulfillment"]);
     assert!(ok, "{out}{err}");
     assert!(err.contains("prepared"), "progress on stderr: {err}");
     assert!(
-        out.contains("1 payout(s) prepared ($75.00), 1 sent ($75.00), 0 failed"),
+        out.contains("1 payout(s) prepared ($75.00), 0 sent ($0.00), 0 failed")
+            && out.contains("1 payout(s) wait for an admin's approval"),
         "{out}"
     );
+    let admin = app::server::context::actor(
+        &app::server::db::users::find_signed_in_by_email(&app.pool, "admin@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .into(),
+    );
+    let approved = app::server::services::payouts::approve(&state(&app), &admin, None, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((approved.approved, approved.sent), (1, 1));
     let (ok, again, _) = cli(&["jobs", "payouts", "--type", "fulfillment"]);
     assert!(
         ok && again.contains("0 payout(s) prepared ($0.00), 0 sent"),
         "{again}"
     );
 
+    // After the seed's run: $7.50 approved, less the $4.25 taken back for the refunded invoice,
+    // is below the $20.00 minimum and carries over (today's commission is in its holding period).
     let (ok, out, _) = cli(&["jobs", "payouts", "--type", "commission"]);
     assert!(
-        ok && out.contains("1 sent"),
-        "the commission approved after the seed's run: {out}"
+        ok && out.contains("0 payout(s) prepared")
+            && out.contains("1 partner(s) below their minimum payout: $3.25 carried over"),
+        "{out}"
     );
 
     let (ok, _, err) = cli(&["jobs", "payouts", "--type", "weekly"]);
@@ -867,17 +905,17 @@ async fn the_payouts_command_pays_the_demo_data_once_and_reconcile_balances() {
         out.contains("Rosie's Roses") && out.contains("Balanced:"),
         "{out}"
     );
-    // Two completed payouts to Rosie, one to Fern & Petal, each with a transfer.
+    // One completed payout to Rosie, one to Fern & Petal, each with a transfer.
     assert_eq!(
         app.scalar(
             "SELECT COUNT(*) FROM payouts WHERE status = 'completed' AND transfer_id IS NOT NULL"
         )
         .await,
-        3
+        2
     );
 
     // Break the books by hand: reconcile says what and fails.
-    sqlx::query("UPDATE commissions SET status = 'paid' WHERE status = 'pending'")
+    sqlx::query("UPDATE commissions SET status = 'paid' WHERE status = 'approved'")
         .execute(&app.pool)
         .await
         .unwrap();
@@ -886,4 +924,9 @@ async fn the_payouts_command_pays_the_demo_data_once_and_reconcile_balances() {
         !ok && out.contains("PROBLEM: paid commission not in exactly one completed payout"),
         "{out}"
     );
+}
+
+/// Who the tests act as when they call a service directly (not through an admin's request).
+pub(crate) fn test_actor() -> app::server::db::audit::Actor {
+    app::server::db::audit::Actor::system("Test", "")
 }

@@ -15,7 +15,12 @@ async fn save_program(app: &TestApp, rate: &str, discount: &str) -> (String, Str
         .submit(
             "/admin/settings",
             "/api/admin/settings/update",
-            &[("rate", rate), ("discount", discount)],
+            &[
+                ("rate", rate),
+                ("discount", discount),
+                ("holding_days", "7"),
+                ("minimum", "20.00"),
+            ],
         )
         .await;
     app.follow(r).await
@@ -94,7 +99,12 @@ async fn program_settings_reach_later_commissions_and_never_rewrite_earlier_ones
         .submit(
             "/admin/settings",
             "/api/admin/settings/update",
-            &[("rate", "7.5"), ("discount", "$7.50")],
+            &[
+                ("rate", "7.5"),
+                ("discount", "$7.50"),
+                ("holding_days", "7"),
+                ("minimum", "20.00"),
+            ],
         )
         .await;
     assert_eq!(location_path(&r), "/admin/settings?saved=1");

@@ -131,7 +131,7 @@ pub async fn assign_florist(event_id: i64, partner_id: i64) -> Result<(), AppErr
         async {
             let state = context::app_state()?;
             let admin = context::require_admin()?;
-            florists::assign(&state, &admin, event_id, partner_id).await?;
+            florists::assign(&state, &context::actor(&admin), event_id, partner_id).await?;
             leptos_axum::redirect("/admin/deliveries");
             Ok(())
         }

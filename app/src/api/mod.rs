@@ -5,7 +5,9 @@
 
 pub mod account;
 pub mod admin;
+pub mod controls;
 pub mod delivery;
+pub mod metrics;
 pub mod orders;
 pub mod partners;
 pub mod payouts;

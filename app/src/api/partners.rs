@@ -191,8 +191,8 @@ pub async fn set_partner_status(partner_id: i64, action: String) -> Result<(), A
     context::respond(
         async {
             let state = context::app_state()?;
-            context::require_admin()?;
-            partners::change_status(&state, partner_id, &action).await?;
+            let actor = context::require_admin_actor()?;
+            partners::change_status(&state, &actor, partner_id, &action).await?;
             leptos_axum::redirect(&format!("/admin/partners/{partner_id}"));
             Ok(())
         }
@@ -229,8 +229,8 @@ pub async fn approve_commissions(
     context::respond(
         async {
             let state = context::app_state()?;
-            context::require_admin()?;
-            commissions::approve(&state, commission_id, partner_id).await?;
+            let actor = context::require_admin_actor()?;
+            commissions::approve(&state, &actor, commission_id, partner_id).await?;
             leptos_axum::redirect(&context::safe_next(Some(&back), "/admin/commissions"));
             Ok(())
         }
@@ -248,8 +248,8 @@ pub async fn reject_commission(
     context::respond(
         async {
             let state = context::app_state()?;
-            context::require_admin()?;
-            commissions::reject(&state, commission_id, &reason).await?;
+            let actor = context::require_admin_actor()?;
+            commissions::reject(&state, &actor, commission_id, &reason).await?;
             leptos_axum::redirect(&context::safe_next(Some(&back), "/admin/commissions"));
             Ok(())
         }

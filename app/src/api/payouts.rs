@@ -55,8 +55,8 @@ pub async fn retry_payout(id: i64) -> Result<String, AppError> {
     context::respond(
         async {
             let state = context::app_state()?;
-            context::require_admin()?;
-            let message = match payouts::retry(&state, id, chrono::Utc::now()).await? {
+            let actor = context::require_admin_actor()?;
+            let message = match payouts::retry(&state, &actor, id, chrono::Utc::now()).await? {
                 Settled::Completed(cents) => format!("Sent {}.", state.money(cents)),
                 Settled::Failed => "Stripe refused it again; the reason is on the payout.".into(),
                 Settled::Held => "Still on hold: the partner's account cannot be paid yet.".into(),

@@ -30,16 +30,30 @@ pub async fn get_program_settings() -> Result<ProgramSettings, AppError> {
     )
 }
 
-/// `rate` in percent ("5", "7.5"), `discount` as an amount ("5.00"). Reaches commissions and
-/// checkouts from now on; partners with their own terms keep them.
+/// `rate` in percent ("5", "7.5"), `discount` and `minimum` as amounts ("5.00"), the holding
+/// period in days; `approve_payouts` is the checkbox ("on" when ticked). Reaches commissions,
+/// checkouts and payout runs from now on; partners with their own terms keep them.
 #[server(endpoint = "admin/settings/update")]
-pub async fn update_program_settings(rate: String, discount: String) -> Result<(), AppError> {
+pub async fn update_program_settings(
+    rate: String,
+    discount: String,
+    #[server(default)] holding_days: String,
+    #[server(default)] minimum: String,
+    #[server(default)] approve_payouts: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::{context, services::settings};
     context::respond(
         async {
             let state = context::app_state()?;
-            let admin = context::require_admin()?;
-            settings::update_program(&state, &admin, &rate, &discount).await?;
+            let actor = context::require_admin_actor()?;
+            let form = settings::ProgramForm {
+                rate,
+                discount,
+                holding_days,
+                minimum,
+                approve_payouts: approve_payouts.is_some(),
+            };
+            settings::update_program(&state, &actor, &form).await?;
             leptos_axum::redirect("/admin/settings?saved=1");
             Ok(())
         }
@@ -53,13 +67,21 @@ pub async fn set_partner_terms(
     partner_id: i64,
     #[server(default)] rate: String,
     #[server(default)] discount: String,
+    #[server(default)] holding_days: String,
+    #[server(default)] minimum: String,
 ) -> Result<(), AppError> {
     use crate::server::{context, services::settings};
     context::respond(
         async {
             let state = context::app_state()?;
-            let admin = context::require_admin()?;
-            settings::update_partner(&state, &admin, partner_id, &rate, &discount).await?;
+            let actor = context::require_admin_actor()?;
+            let form = settings::TermsForm {
+                rate,
+                discount,
+                holding_days,
+                minimum,
+            };
+            settings::update_partner(&state, &actor, partner_id, &form).await?;
             leptos_axum::redirect(&format!("/admin/partners/{partner_id}?terms=saved"));
             Ok(())
         }

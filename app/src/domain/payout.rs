@@ -85,6 +85,8 @@ impl fmt::Display for PayoutType {
 /// again) are ever sent; `Completed` and `Failed` are final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PayoutStatus {
+    /// Prepared while batch approval is on: never sent until an admin approves it.
+    AwaitingApproval,
     Pending,
     Processing,
     Completed,
@@ -93,7 +95,8 @@ pub enum PayoutStatus {
 }
 
 impl PayoutStatus {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
+        Self::AwaitingApproval,
         Self::Pending,
         Self::Processing,
         Self::Completed,
@@ -103,6 +106,7 @@ impl PayoutStatus {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::AwaitingApproval => "awaiting_approval",
             Self::Pending => "pending",
             Self::Processing => "processing",
             Self::Completed => "completed",
@@ -117,6 +121,7 @@ impl PayoutStatus {
 
     pub fn label(self) -> &'static str {
         match self {
+            Self::AwaitingApproval => "Awaiting approval",
             Self::Pending => "Preparing",
             Self::Processing => "Being sent",
             Self::Completed => "Sent",

@@ -6,8 +6,10 @@
 //! token hashes).
 
 pub mod admin;
+pub mod controls;
 pub mod delivery;
 pub mod error;
+pub mod metrics;
 pub mod orders;
 pub mod partners;
 pub mod payouts;

@@ -21,16 +21,6 @@ pub struct CommissionLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonthBar {
-    /// "Nov"
-    pub label: String,
-    /// "November 2026"
-    pub title: String,
-    pub cents: i64,
-    pub amount: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerDashboard {
     pub business_name: String,
     pub partner_type: String,
@@ -51,7 +41,7 @@ pub struct PartnerDashboard {
     pub approved: String,
     pub paid: String,
     pub rejected: String,
-    pub months: Vec<MonthBar>,
+    pub months: Vec<super::metrics::Bar>,
     pub commissions: Paged<CommissionLine>,
     pub status_filter: Option<String>,
     /// Mails when commissions are approved or rejected (the partner can turn them off).
@@ -122,8 +112,15 @@ pub struct ProgramSettings {
     pub discount: String,
     /// "23 Nov 2026 by Ann Lee", or `None` while the defaults stand.
     pub updated: Option<String>,
-    /// Partners with their own rate or discount, whom a change here does not reach.
+    /// Partners with their own terms, whom a change here does not reach.
     pub overrides: i64,
+    /// Days a commission waits after its payment before it can be paid.
+    pub holding_days: i64,
+    /// For the form ("20.00") and shown ("$20.00").
+    pub minimum_amount: String,
+    pub minimum: String,
+    /// Prepared payout batches wait for an admin's approval.
+    pub approve_payouts: bool,
 }
 
 /// One partner's rate and discount, and whether each is their own or the program's.
@@ -138,4 +135,12 @@ pub struct PartnerTerms {
     pub discount_amount: String,
     pub program_rate: String,
     pub program_discount: String,
+    /// The holding period and minimum payout that apply, and the overrides for the form (empty:
+    /// the program's).
+    pub holding: String,
+    pub minimum: String,
+    pub holding_days: String,
+    pub minimum_amount: String,
+    pub program_holding: String,
+    pub program_minimum: String,
 }

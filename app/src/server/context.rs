@@ -84,6 +84,28 @@ impl Settings {
     pub fn money(&self, cents: i64) -> String {
         crate::domain::money::Cents(cents).display(&self.currency)
     }
+
+    /// The business calendar's day at `at`.
+    pub fn day_of(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&self.business_tz).date_naive()
+    }
+
+    /// The instant `day` begins in the business time zone (on a day whose midnight a clock change
+    /// skips, the first instant there is).
+    pub fn day_start(&self, day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone as _;
+        let midnight = day.and_time(chrono::NaiveTime::MIN);
+        self.business_tz
+            .from_local_datetime(&midnight)
+            .earliest()
+            .or_else(|| {
+                // A gap at midnight (a few zones move clocks then): the hour after it exists.
+                self.business_tz
+                    .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                    .earliest()
+            })
+            .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&chrono::Utc))
+    }
 }
 
 /// The signed-in user of this request, with the session it came from.
@@ -151,6 +173,45 @@ pub fn require_admin() -> Result<CurrentUser, AppError> {
     } else {
         Err(AppError::NotFound)
     }
+}
+
+pub use crate::server::db::audit::Actor;
+
+/// The signed-in admin as the audit log records them, with this request's id (the
+/// `x-request-id` the server set, which its log lines carry too).
+pub fn require_admin_actor() -> Result<Actor, AppError> {
+    let admin = require_admin()?;
+    Ok(actor(&admin))
+}
+
+pub fn actor(user: &CurrentUser) -> Actor {
+    Actor {
+        user_id: Some(user.id),
+        name: format!("{} {}", user.first_name, user.last_name)
+            .trim()
+            .to_owned(),
+        request_id: request_id(),
+    }
+}
+
+/// This request's id (empty outside a request).
+pub fn request_id() -> String {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get("x-request-id")?
+                .to_str()
+                .ok()
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// The client address of the request being served, if any.
+pub fn client_ip() -> Option<String> {
+    parts()
+        .and_then(|p| p.extensions.get::<ClientIp>().copied())
+        .map(|ip| ip.0.to_string())
 }
 
 pub fn client_key() -> String {

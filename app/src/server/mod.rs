@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod context;
+pub mod csv;
 pub mod db;
 pub mod error;
 pub mod mail;

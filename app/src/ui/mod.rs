@@ -94,15 +94,22 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/partner/delivery-request/:token") view=pages::delivery_request::DeliveryRequestByLink ssr=SsrMode::Async />
                 <Route path=path!("/partner/deliveries/:id") view=pages::delivery_request::DeliveryRequestSignedIn ssr=SsrMode::Async />
                 <Route path=path!("/admin/deliveries") view=pages::admin_deliveries::AdminDeliveriesPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/ledger") view=pages::ledger::PartnerLedgerPage ssr=SsrMode::Async />
+                <Route path=path!("/partner/metrics") view=pages::metrics::PartnerMetricsPage ssr=SsrMode::Async />
                 <Route path=path!("/partner/payouts") view=pages::payouts::PartnerPayoutsPage ssr=SsrMode::Async />
                 <Route path=path!("/partner/payouts/:id") view=pages::payouts::PayoutDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/partner/payout-setup/simulated") view=pages::payouts::SimulatedOnboardingPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/payouts") view=pages::payouts::AdminPayoutsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/payouts/approval") view=pages::approval::AdminApprovalPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/payouts/:id") view=pages::payouts::PayoutDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/partners") view=pages::admin_partners::AdminPartnersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/partners/:id") view=pages::admin_partners::AdminPartnerPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/partners/:id/ledger") view=pages::ledger::AdminLedgerPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/commissions") view=pages::admin_partners::AdminCommissionsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=pages::admin_settings::AdminSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/activity") view=pages::activity::AdminActivityPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/metrics") view=pages::metrics::AdminMetricsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/risk") view=pages::risk::AdminRiskPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/emails") view=pages::admin_emails::AdminEmailsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/emails/preview/:kind") view=pages::admin_emails::EmailPreviewPage ssr=SsrMode::Async />
             </Routes>

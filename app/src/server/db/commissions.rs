@@ -37,6 +37,19 @@ pub async fn usage_count_for_order(conn: &mut DbConn, order_id: i64) -> sqlx::Re
     .await
 }
 
+/// The payment's referral commission and its partner, if it has one.
+pub async fn referral_of_payment(
+    conn: &mut DbConn,
+    payment_id: i64,
+) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT id, partner_id FROM commissions WHERE payment_id = $1 AND commission_type = 'referral'",
+    )
+    .bind(payment_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// A `pending` referral commission for `payment_id`, with the rate it was computed at; `None` if
 /// that payment already has one.
 pub async fn insert_referral(
@@ -117,44 +130,6 @@ pub async fn totals(pool: &Pool, partner_id: i64) -> sqlx::Result<PartnerTotals>
     .await
 }
 
-/// Earned (not rejected) commission per period: `bounds` are `n + 1` ascending instants, the
-/// answer has `n` sums. One indexed scan; the period arithmetic (business time zone) is the caller's.
-pub async fn earned_per_period(
-    pool: &Pool,
-    partner_id: i64,
-    bounds: &[DateTime<Utc>],
-) -> sqlx::Result<Vec<i64>> {
-    if bounds.len() < 2 {
-        return Ok(Vec::new());
-    }
-    let columns: Vec<String> = (0..bounds.len() - 1)
-        .map(|i| {
-            format!(
-                // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both engines give i64.
-                "CAST(COALESCE(SUM(CASE WHEN created_at >= ${} AND created_at < ${} THEN amount_cents END), 0) AS BIGINT)",
-                i + 2,
-                i + 3
-            )
-        })
-        .collect();
-    let sql = format!(
-        "SELECT {} FROM commissions WHERE partner_id = $1 AND status <> 'rejected'
-         AND created_at >= ${} AND created_at < ${}",
-        columns.join(", "),
-        2,
-        bounds.len() + 1
-    );
-    let mut query = sqlx::query(&sql).bind(partner_id);
-    for bound in bounds {
-        query = query.bind(*bound);
-    }
-    let row = query.fetch_one(pool).await?;
-    use sqlx::Row as _;
-    (0..bounds.len() - 1)
-        .map(|i| row.try_get::<i64, _>(i))
-        .collect()
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CommissionRow {
     pub id: i64,
@@ -174,11 +149,17 @@ pub struct CommissionRow {
     pub status: String,
     pub note: String,
     pub created_at: DateTime<Utc>,
+    /// Held by an open risk flag (never paid while held).
+    pub held: bool,
+    /// The partner's holding period now (their own or the program's).
+    pub holding_days: i64,
 }
 
 const COMMISSION_SELECT: &str = "SELECT m.id, m.partner_id, p.business_name, m.payment_id, pay.order_id, pay.amount_cents AS payment_cents,
         u.first_name AS customer_first_name, u.last_name AS customer_last_name, u.email AS customer_email,
-        m.commission_type, m.amount_cents, m.rate_bps, m.status, m.note, m.created_at
+        m.commission_type, m.amount_cents, m.rate_bps, m.status, m.note, m.created_at,
+        m.risk_flag_id IS NOT NULL AS held,
+        COALESCE(p.holding_days, (SELECT s.holding_days FROM program_settings s WHERE s.id = 1)) AS holding_days
      FROM commissions m JOIN partners p ON p.id = m.partner_id
      LEFT JOIN payments pay ON pay.id = m.payment_id LEFT JOIN users u ON u.id = pay.user_id";
 
@@ -228,6 +209,15 @@ pub async fn page(
         .push(" OFFSET ")
         .push_bind(offset);
     query.build_query_as().fetch_all(db).await
+}
+
+/// Every commission matching `filter`, oldest first: build it, then stream it with `fetch` (the
+/// CSV export, which never holds the whole list).
+pub fn export_query(filter: &CommissionFilter) -> QueryBuilder<'_, Db> {
+    let mut query = QueryBuilder::new(COMMISSION_SELECT);
+    filter.push_where(&mut query);
+    query.push(" ORDER BY m.id");
+    query
 }
 
 /// `pending` → `approved` for one commission, or for every pending one matching `filter` when

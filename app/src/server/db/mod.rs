@@ -4,12 +4,16 @@
 //! for both (`$1` placeholders, `RETURNING`, `ON CONFLICT`), so every query is tested on both engines.
 //! Timestamps are bound from Rust (UTC), never taken from the database's clock, so tests can set time.
 
+pub mod adjustments;
+pub mod audit;
 pub mod commissions;
 pub mod deliveries;
 pub mod emails;
 pub mod events;
 pub mod florists;
 pub mod job_leases;
+pub mod ledger;
+pub mod metrics;
 pub mod orders;
 pub mod partners;
 pub mod password_resets;
@@ -17,6 +21,7 @@ pub mod payments;
 pub mod payouts;
 pub mod readers;
 pub mod reversals;
+pub mod risk;
 pub mod session_cache;
 pub mod sessions;
 pub mod settings;

@@ -26,12 +26,30 @@ pub struct PartnerRow {
     pub program_discount_cents: i64,
     /// The partner wants commission-review mails (the non-essential ones).
     pub email_commissions: bool,
+    /// The partner's own holding period and minimum payout; `None`: the program's.
+    pub holding_override_days: Option<i64>,
+    pub minimum_override_cents: Option<i64>,
+    pub program_holding_days: i64,
+    pub program_minimum_cents: i64,
 }
 
 impl PartnerRow {
     /// The referral rate this partner earns now.
     pub fn rate_bps(&self) -> i64 {
         self.rate_override_bps.unwrap_or(self.program_rate_bps)
+    }
+
+    /// The holding period and minimum payout that apply to this partner now.
+    pub fn controls(&self) -> crate::domain::controls::Controls {
+        crate::domain::controls::Controls {
+            holding_days: self
+                .holding_override_days
+                .unwrap_or(self.program_holding_days),
+            minimum: crate::domain::money::Cents(
+                self.minimum_override_cents
+                    .unwrap_or(self.program_minimum_cents),
+            ),
+        }
     }
 
     /// The discount this partner's code gives now.
@@ -45,7 +63,9 @@ const PARTNER_SELECT: &str = "SELECT p.id, p.user_id, p.partner_type, p.status, 
         u.first_name, u.last_name, u.email, c.id AS code_id, c.code, c.is_active AS code_active,
         p.referral_rate_bps AS rate_override_bps, p.discount_cents AS discount_override_cents,
         s.referral_rate_bps AS program_rate_bps, s.discount_cents AS program_discount_cents,
-        p.email_commissions
+        p.email_commissions, p.holding_days AS holding_override_days,
+        p.minimum_payout_cents AS minimum_override_cents, s.holding_days AS program_holding_days,
+        s.minimum_payout_cents AS program_minimum_cents
      FROM partners p JOIN users u ON u.id = p.user_id LEFT JOIN discount_codes c ON c.partner_id = p.id
      JOIN program_settings s ON s.id = 1";
 
@@ -218,21 +238,65 @@ pub async fn set_status(
 
 /// Sets the partner's own rate and discount; `None` returns that term to the program setting.
 /// Only later commissions and checkouts see the change (each records what it used).
+/// Takes the partner row's write lock (a no-op write), so a transaction can read it and then
+/// change it (SQLite: write first; PostgreSQL: one change after the other).
+pub async fn lock(conn: &mut DbConn, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE partners SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A partner's own terms; `None` in a field: the program setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terms {
+    pub rate_bps: Option<i64>,
+    pub discount_cents: Option<i64>,
+    pub holding_days: Option<i64>,
+    pub minimum_payout_cents: Option<i64>,
+}
+
+impl Terms {
+    pub fn of(row: &PartnerRow) -> Self {
+        Self {
+            rate_bps: row.rate_override_bps,
+            discount_cents: row.discount_override_cents,
+            holding_days: row.holding_override_days,
+            minimum_payout_cents: row.minimum_override_cents,
+        }
+    }
+
+    /// How the audit log shows them ("program" where the program setting applies).
+    pub fn describe(&self) -> String {
+        let shown = |v: Option<i64>| v.map_or_else(|| "program".to_owned(), |v| v.to_string());
+        format!(
+            "rate {} bps, discount {} cents, holding {} days, minimum {} cents",
+            shown(self.rate_bps),
+            shown(self.discount_cents),
+            shown(self.holding_days),
+            shown(self.minimum_payout_cents)
+        )
+    }
+}
+
 pub async fn set_terms(
-    pool: &Pool,
+    conn: &mut DbConn,
     id: i64,
-    rate_bps: Option<i64>,
-    discount_cents: Option<i64>,
+    terms: &Terms,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE partners SET referral_rate_bps = $2, discount_cents = $3, updated_at = $4 WHERE id = $1",
+        "UPDATE partners SET referral_rate_bps = $2, discount_cents = $3, holding_days = $4,
+             minimum_payout_cents = $5, updated_at = $6 WHERE id = $1",
     )
     .bind(id)
-    .bind(rate_bps)
-    .bind(discount_cents)
+    .bind(terms.rate_bps)
+    .bind(terms.discount_cents)
+    .bind(terms.holding_days)
+    .bind(terms.minimum_payout_cents)
     .bind(now)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -127,6 +127,18 @@ pub async fn find_pending_intent_for_order(
     .await
 }
 
+/// Records the card a payment was made with (once: the first fingerprint seen stays).
+pub async fn set_fingerprint(conn: &mut DbConn, id: i64, fingerprint: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE payments SET card_fingerprint = $2 WHERE id = $1 AND card_fingerprint IS NULL",
+    )
+    .bind(id)
+    .bind(fingerprint)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// `pending`/`failed` → `succeeded`; false if it already succeeded or was refunded.
 pub async fn mark_succeeded(
     conn: &mut DbConn,

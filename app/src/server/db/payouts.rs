@@ -5,6 +5,8 @@
 //! `payout_items` keep a commission or delivery in at most one live payout.
 
 use super::{DbConn, Pool};
+use crate::domain::controls::Controls;
+use crate::domain::money::Cents;
 use crate::domain::payout::PayoutType;
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
@@ -27,26 +29,58 @@ pub struct PayoutRow {
     pub created_at: DateTime<Utc>,
     pub business_name: String,
     pub items: i64,
+    /// Who approved it ("Ann Lee") and when, while batch approval is on.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Set when an admin held it: the run never sends it until an admin approves it.
+    pub held_by: Option<i64>,
 }
 
 const PAYOUT_SELECT: &str =
     "SELECT o.id, o.partner_id, o.payout_type, o.status, o.amount_cents, o.currency,
         o.destination, o.idempotency_key, o.transfer_id, o.reason, o.attempts, o.first_sent_at,
         o.completed_at, o.created_at, p.business_name,
-        (SELECT COUNT(*) FROM payout_items i WHERE i.payout_id = o.id) AS items
-     FROM payouts o JOIN partners p ON p.id = o.partner_id";
+        (SELECT COUNT(*) FROM payout_items i WHERE i.payout_id = o.id) AS items,
+        au.first_name || ' ' || au.last_name AS approved_by, o.approved_at, o.held_by
+     FROM payouts o JOIN partners p ON p.id = o.partner_id LEFT JOIN users au ON au.id = o.approved_by";
+
+/// A partner who can be paid, with the controls that apply to them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Payee {
+    pub id: i64,
+    pub destination: String,
+    pub holding_days: i64,
+    pub minimum_cents: i64,
+}
+
+impl Payee {
+    pub fn controls(&self) -> Controls {
+        Controls {
+            holding_days: self.holding_days,
+            minimum: Cents(self.minimum_cents),
+        }
+    }
+}
+
+const PAYEE_SELECT: &str = "SELECT p.id, p.stripe_account_id AS destination,
+        COALESCE(p.holding_days, s.holding_days) AS holding_days,
+        COALESCE(p.minimum_payout_cents, s.minimum_payout_cents) AS minimum_cents
+     FROM partners p JOIN program_settings s ON s.id = 1
+     WHERE p.stripe_account_id IS NOT NULL AND p.status = 'active'";
+
+/// One partner as a payee, if they can be paid.
+pub async fn payee(conn: &mut DbConn, partner_id: i64) -> sqlx::Result<Option<Payee>> {
+    sqlx::query_as(&format!("{PAYEE_SELECT} AND p.id = $1"))
+        .bind(partner_id)
+        .fetch_optional(conn)
+        .await
+}
 
 /// Partners who can be paid (active, with a Connect account), by id after `after`.
-pub async fn payable_partners(
-    pool: &Pool,
-    after: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as(
-        "SELECT id, stripe_account_id FROM partners
-         WHERE stripe_account_id IS NOT NULL AND status = 'active' AND id > $1
-         ORDER BY id LIMIT $2",
-    )
+pub async fn payable_partners(pool: &Pool, after: i64, limit: i64) -> sqlx::Result<Vec<Payee>> {
+    sqlx::query_as(&format!(
+        "{PAYEE_SELECT} AND p.id > $1 ORDER BY p.id LIMIT $2"
+    ))
     .bind(after)
     .bind(limit)
     .fetch_all(pool)
@@ -72,67 +106,143 @@ pub async fn waiting_elsewhere(pool: &Pool, kind: PayoutType) -> sqlx::Result<(i
     sqlx::query_as(sql).fetch_one(pool).await
 }
 
-/// Writes a `pending` payout holding every payable item of `kind` for the partner, on the
-/// caller's transaction. `None` when there is nothing to pay (nothing is written).
+/// What preparing one partner's payout did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prepared {
+    /// A payout was written: its id and amount.
+    Made(i64, i64),
+    /// The balance (payable lines plus adjustments) did not reach the minimum, or was not above
+    /// zero: nothing was written and all of it waits for a later run.
+    CarriedOver(i64),
+    Nothing,
+}
+
+/// The latest time an item may have been earned to be payable (bound as `$3`).
+#[derive(Clone, Copy)]
+enum Cutoff {
+    /// The end of the holding period (commissions).
+    Holding,
+    /// `now` (adjustments count as soon as they are made).
+    Now,
+    /// None: a delivery is paid once it is marked delivered (the statement has no `$3`).
+    None,
+}
+
+/// The payable items of `kind` for one partner, as SELECT lists (payout id as `$1`, partner as
+/// `$2`, and the cutoff as `$3` where there is one). Commissions: approved, past the holding period,
+/// not held by a risk flag, not in a live payout, and not on a payment that was refunded or lost
+/// in a dispute. Deliveries: delivered, not in a live payout, and not refunded. Adjustments (only
+/// with commissions): every one no live payout holds.
+fn payable_lines(kind: PayoutType) -> &'static [(&'static str, &'static str, Cutoff)] {
+    match kind {
+        PayoutType::Commission => &[
+            (
+                "commission_id",
+                "SELECT $1, c.id, c.amount_cents FROM commissions c
+                 WHERE c.partner_id = $2 AND c.status = 'approved' AND c.risk_flag_id IS NULL
+                   AND c.created_at <= $3
+                   AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.commission_id = c.id AND i.live)
+                   AND NOT EXISTS (SELECT 1 FROM payments pay WHERE pay.id = c.payment_id AND pay.status = 'refunded')
+                 ORDER BY c.id",
+                Cutoff::Holding,
+            ),
+            (
+                "adjustment_id",
+                "SELECT $1, a.id, a.amount_cents FROM adjustments a
+                 WHERE a.partner_id = $2 AND a.created_at <= $3
+                   AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.adjustment_id = a.id AND i.live)
+                 ORDER BY a.id",
+                Cutoff::Now,
+            ),
+        ],
+        PayoutType::Fulfillment => &[(
+            "delivery_request_id",
+            "SELECT $1, r.id, r.pay_cents AS amount_cents FROM delivery_requests r JOIN events e ON e.id = r.event_id
+             WHERE r.partner_id = $2 AND r.status = 'delivered'
+               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)
+               AND NOT EXISTS (SELECT 1 FROM payments pay WHERE pay.status = 'refunded'
+                     AND (pay.id = e.payment_id OR (e.payment_id IS NULL AND pay.order_id = e.order_id)))
+             ORDER BY r.id",
+            Cutoff::None,
+        )],
+    }
+}
+
+/// Writes a payout holding every payable item of `kind` for the partner, on the caller's
+/// transaction, when the balance reaches the partner's minimum (`pending`, or `awaiting_approval`
+/// when batch approval is on). Otherwise nothing is written.
 ///
-/// The amount is the sum of the items written, so the two cannot disagree; the idempotency key is
-/// derived from the new row and never changes.
+/// The amount is the sum of the lines written (adjustments are negative lines), so the two cannot
+/// disagree; the idempotency key is derived from the new row and never changes.
 pub async fn prepare(
     conn: &mut DbConn,
     kind: PayoutType,
-    partner_id: i64,
-    destination: &str,
+    payee: &Payee,
     currency: &str,
+    awaiting_approval: bool,
     now: DateTime<Utc>,
-) -> sqlx::Result<Option<(i64, i64)>> {
+) -> sqlx::Result<Prepared> {
+    let controls = payee.controls();
+    // The holding period is for commissions; deliveries are paid for work done, and adjustments
+    // count as soon as they are made.
+    let cutoff = |cutoff: Cutoff| match cutoff {
+        Cutoff::Holding => Some(controls.earned_by(now)),
+        Cutoff::Now => Some(now),
+        Cutoff::None => None,
+    };
+    let lines = payable_lines(kind);
+    let mut net = 0_i64;
+    let mut any = false;
+    for (_, select, at) in lines {
+        let sql = format!("SELECT CAST(SUM(amount_cents) AS BIGINT) FROM ({select}) AS lines");
+        let mut query = sqlx::query_scalar(&sql).bind(0_i64).bind(payee.id);
+        if let Some(at) = cutoff(*at) {
+            query = query.bind(at);
+        }
+        let sum: Option<i64> = query.fetch_one(&mut *conn).await?;
+        if let Some(sum) = sum {
+            any = true;
+            net += sum;
+        }
+    }
+    if !any {
+        return Ok(Prepared::Nothing);
+    }
+    if !controls.pays(Cents(net)) {
+        return Ok(Prepared::CarriedOver(net));
+    }
     // The key is set below, once the id is known; a placeholder keeps the column unique meanwhile.
     let placeholder = format!(
-        "preparing-{partner_id}-{}",
+        "preparing-{}-{}",
+        payee.id,
         crate::server::token::new_secret()
     );
+    let status = if awaiting_approval {
+        "awaiting_approval"
+    } else {
+        "pending"
+    };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO payouts (partner_id, payout_type, status, amount_cents, currency, destination,
              idempotency_key, created_at, updated_at)
-         VALUES ($1, $2, 'pending', 1, $3, $4, $5, $6, $6) RETURNING id",
+         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $7) RETURNING id",
     )
-    .bind(partner_id)
+    .bind(payee.id)
     .bind(kind.as_str())
+    .bind(status)
     .bind(currency)
-    .bind(destination)
+    .bind(&payee.destination)
     .bind(&placeholder)
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    let items = match kind {
-        // Commissions on a payment that was refunded or lost in a dispute are never paid.
-        PayoutType::Commission => {
-            "INSERT INTO payout_items (payout_id, commission_id, amount_cents)
-             SELECT $1, c.id, c.amount_cents FROM commissions c
-             WHERE c.partner_id = $2 AND c.status = 'approved'
-               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.commission_id = c.id AND i.live)
-               AND NOT EXISTS (SELECT 1 FROM payments pay WHERE pay.id = c.payment_id AND pay.status = 'refunded')
-             ORDER BY c.id"
+    for (column, select, at) in lines {
+        let sql = format!("INSERT INTO payout_items (payout_id, {column}, amount_cents) {select}");
+        let mut query = sqlx::query(&sql).bind(id).bind(payee.id);
+        if let Some(at) = cutoff(*at) {
+            query = query.bind(at);
         }
-        PayoutType::Fulfillment => {
-            "INSERT INTO payout_items (payout_id, delivery_request_id, amount_cents)
-             SELECT $1, r.id, r.pay_cents FROM delivery_requests r
-             WHERE r.partner_id = $2 AND r.status = 'delivered'
-               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)
-             ORDER BY r.id"
-        }
-    };
-    let written = sqlx::query(items)
-        .bind(id)
-        .bind(partner_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    if written == 0 {
-        sqlx::query("DELETE FROM payouts WHERE id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        return Ok(None);
+        query.execute(&mut *conn).await?;
     }
     let amount: i64 = sqlx::query_scalar(
         "UPDATE payouts SET idempotency_key = $2,
@@ -143,10 +253,11 @@ pub async fn prepare(
     .bind(crate::domain::payout::idempotency_key(id, now))
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Some((id, amount)))
+    Ok(Prepared::Made(id, amount))
 }
 
-/// Payouts of `kind` still to be sent or settled (pending, processing, on hold), by id after `after`.
+/// Payouts of `kind` still to be sent or settled (pending, processing, held for the account), by
+/// id after `after`. Payouts awaiting approval or held by an admin wait for the admin.
 pub async fn unsettled(
     pool: &Pool,
     kind: PayoutType,
@@ -154,7 +265,8 @@ pub async fn unsettled(
     limit: i64,
 ) -> sqlx::Result<Vec<PayoutRow>> {
     sqlx::query_as(&format!(
-        "{PAYOUT_SELECT} WHERE o.payout_type = $1 AND o.status IN ('pending', 'processing', 'on_hold')
+        "{PAYOUT_SELECT} WHERE o.payout_type = $1
+           AND (o.status IN ('pending', 'processing') OR (o.status = 'on_hold' AND o.held_by IS NULL))
            AND o.id > $2 ORDER BY o.id LIMIT $3"
     ))
     .bind(kind.as_str())
@@ -278,6 +390,90 @@ pub async fn hold(
     Ok(done.rows_affected() == 1)
 }
 
+/// An admin's approval: a payout awaiting approval, or one an admin held, may be sent. False when
+/// it was in neither state (approved already, or sent).
+pub async fn approve(
+    conn: &mut DbConn,
+    id: i64,
+    admin_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE payouts SET status = 'pending', approved_by = $2, approved_at = $3, held_by = NULL,
+             reason = '', updated_at = $3
+         WHERE id = $1 AND attempts = 0
+           AND (status = 'awaiting_approval' OR (status = 'on_hold' AND held_by IS NOT NULL))",
+    )
+    .bind(id)
+    .bind(admin_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An admin's hold: a payout never sent stays `on_hold` until an admin approves it (runs skip it).
+pub async fn hold_by_admin(
+    conn: &mut DbConn,
+    id: i64,
+    admin_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE payouts SET status = 'on_hold', held_by = $2, reason = $3, updated_at = $4
+         WHERE id = $1 AND attempts = 0 AND status IN ('awaiting_approval', 'pending', 'on_hold')",
+    )
+    .bind(id)
+    .bind(admin_id)
+    .bind(reason)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every payout waiting for approval, oldest first.
+pub async fn awaiting_approval(pool: &Pool) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM payouts WHERE status = 'awaiting_approval' ORDER BY id")
+        .fetch_all(pool)
+        .await
+}
+
+/// Whether a payout nets an adjustment, and whether its partner has an open risk flag.
+pub async fn review_facts(
+    conn: &mut DbConn,
+    payout_id: i64,
+    partner_id: i64,
+) -> sqlx::Result<(bool, bool)> {
+    sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM payout_items WHERE payout_id = $1 AND adjustment_id IS NOT NULL),
+                EXISTS (SELECT 1 FROM risk_flags WHERE partner_id = $2 AND status = 'open')",
+    )
+    .bind(payout_id)
+    .bind(partner_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// A partner's earlier completed payouts of `kind`: how many, and their average amount.
+pub async fn history(
+    conn: &mut DbConn,
+    partner_id: i64,
+    kind: &str,
+    before: i64,
+) -> sqlx::Result<(i64, Option<i64>)> {
+    sqlx::query_as(
+        "SELECT COUNT(*), CAST(AVG(amount_cents) AS BIGINT) FROM payouts
+         WHERE partner_id = $1 AND payout_type = $2 AND status = 'completed' AND id < $3",
+    )
+    .bind(partner_id)
+    .bind(kind)
+    .bind(before)
+    .fetch_one(conn)
+    .await
+}
+
 /// Records why a sent payout's outcome is not known yet (it stays `processing`).
 pub async fn note(
     conn: &mut DbConn,
@@ -304,6 +500,9 @@ pub struct ItemRow {
     pub delivery_request_id: Option<i64>,
     pub amount_cents: i64,
     pub live: bool,
+    pub adjustment_id: Option<i64>,
+    /// Why money was taken back (adjustment lines).
+    pub adjustment_reason: Option<String>,
     /// The commission's type, or NULL for a delivery.
     pub commission_type: Option<String>,
     pub order_id: Option<i64>,
@@ -315,10 +514,12 @@ pub struct ItemRow {
 pub async fn items(pool: &Pool, payout_id: i64) -> sqlx::Result<Vec<ItemRow>> {
     sqlx::query_as(
         "SELECT i.id, i.commission_id, i.delivery_request_id, i.amount_cents, i.live,
-                c.commission_type, COALESCE(pay.order_id, e.order_id) AS order_id, c.created_at AS earned_at,
-                e.delivery_date, ord.suburb
+                i.adjustment_id, a.reason AS adjustment_reason,
+                c.commission_type, COALESCE(pay.order_id, e.order_id) AS order_id,
+                COALESCE(c.created_at, a.created_at) AS earned_at, e.delivery_date, ord.suburb
          FROM payout_items i
-         LEFT JOIN commissions c ON c.id = i.commission_id
+         LEFT JOIN adjustments a ON a.id = i.adjustment_id
+         LEFT JOIN commissions c ON c.id = COALESCE(i.commission_id, a.commission_id)
          LEFT JOIN payments pay ON pay.id = c.payment_id
          LEFT JOIN delivery_requests r ON r.id = i.delivery_request_id
          LEFT JOIN events e ON e.id = r.event_id
@@ -344,6 +545,14 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, super::Db>, filter: &'a PayoutFi
     if let Some(status) = &filter.status {
         query.push(" AND o.status = ").push_bind(status.as_str());
     }
+}
+
+/// Every payout matching `filter`, oldest first, to stream with `fetch` (the CSV export).
+pub fn export_query(filter: &PayoutFilter) -> QueryBuilder<'_, super::Db> {
+    let mut query = QueryBuilder::new(PAYOUT_SELECT);
+    push_filter(&mut query, filter);
+    query.push(" ORDER BY o.id");
+    query
 }
 
 pub async fn count(pool: &Pool, filter: &PayoutFilter) -> sqlx::Result<i64> {
@@ -395,6 +604,10 @@ pub struct LedgerLine {
     pub paid_out_cents: i64,
     /// Delivery lines of completed payouts.
     pub deliveries_paid_cents: i64,
+    /// Every adjustment (negative: money taken back after a refund).
+    pub adjusted_cents: i64,
+    /// Adjustment lines of completed payouts (negative: already taken back).
+    pub netted_cents: i64,
 }
 
 /// One pass over commissions and one over completed payout lines, grouped by partner (no
@@ -412,9 +625,12 @@ pub async fn ledger(pool: &Pool) -> sqlx::Result<Vec<LedgerLine>> {
          paid_out AS (
              SELECT o.partner_id,
                  SUM(CASE WHEN i.commission_id IS NOT NULL THEN i.amount_cents ELSE 0 END) AS commissions,
-                 SUM(CASE WHEN i.delivery_request_id IS NOT NULL THEN i.amount_cents ELSE 0 END) AS deliveries
+                 SUM(CASE WHEN i.delivery_request_id IS NOT NULL THEN i.amount_cents ELSE 0 END) AS deliveries,
+                 SUM(CASE WHEN i.adjustment_id IS NOT NULL THEN i.amount_cents ELSE 0 END) AS netted
              FROM payout_items i JOIN payouts o ON o.id = i.payout_id
-             WHERE o.status = 'completed' GROUP BY o.partner_id)
+             WHERE o.status = 'completed' GROUP BY o.partner_id),
+         adjusted AS (
+             SELECT partner_id, SUM(amount_cents) AS adjusted FROM adjustments GROUP BY partner_id)
          SELECT p.id AS partner_id, p.business_name,
              CAST(COALESCE(e.earned, 0) AS BIGINT) AS earned_cents,
              CAST(COALESCE(e.pending, 0) AS BIGINT) AS pending_cents,
@@ -422,11 +638,14 @@ pub async fn ledger(pool: &Pool) -> sqlx::Result<Vec<LedgerLine>> {
              CAST(COALESCE(e.paid, 0) AS BIGINT) AS paid_cents,
              CAST(COALESCE(e.rejected, 0) AS BIGINT) AS rejected_cents,
              CAST(COALESCE(k.commissions, 0) AS BIGINT) AS paid_out_cents,
-             CAST(COALESCE(k.deliveries, 0) AS BIGINT) AS deliveries_paid_cents
+             CAST(COALESCE(k.deliveries, 0) AS BIGINT) AS deliveries_paid_cents,
+             CAST(COALESCE(a.adjusted, 0) AS BIGINT) AS adjusted_cents,
+             CAST(COALESCE(k.netted, 0) AS BIGINT) AS netted_cents
          FROM partners p
          LEFT JOIN earned e ON e.partner_id = p.id
          LEFT JOIN paid_out k ON k.partner_id = p.id
-         WHERE e.partner_id IS NOT NULL OR k.partner_id IS NOT NULL
+         LEFT JOIN adjusted a ON a.partner_id = p.id
+         WHERE e.partner_id IS NOT NULL OR k.partner_id IS NOT NULL OR a.partner_id IS NOT NULL
          ORDER BY p.id",
     )
     .fetch_all(pool)
@@ -438,7 +657,18 @@ pub async fn ledger(pool: &Pool) -> sqlx::Result<Vec<LedgerLine>> {
 /// is not paid, a delivery in more than one completed payout, a completed payout without a
 /// transfer id or whose amount is not the sum of its lines, a transfer id on two payouts.
 pub async fn broken_invariants(pool: &Pool) -> sqlx::Result<Vec<String>> {
-    let checks: [(&str, &str); 6] = [
+    let checks: [(&str, &str); 8] = [
+        (
+            "adjustment netted in more than one completed payout",
+            "SELECT i.adjustment_id FROM payout_items i JOIN payouts o ON o.id = i.payout_id
+             WHERE o.status = 'completed' AND i.adjustment_id IS NOT NULL
+             GROUP BY i.adjustment_id HAVING COUNT(*) > 1",
+        ),
+        (
+            "commission held by a risk flag but in a payout",
+            "SELECT c.id FROM commissions c JOIN payout_items i ON i.commission_id = c.id
+             WHERE c.risk_flag_id IS NOT NULL AND (i.live OR c.status = 'paid')",
+        ),
         (
             "paid commission not in exactly one completed payout",
             "SELECT c.id FROM commissions c
@@ -473,8 +703,8 @@ pub async fn broken_invariants(pool: &Pool) -> sqlx::Result<Vec<String>> {
         ),
         (
             "item in more than one live payout",
-            "SELECT COALESCE(i.commission_id, i.delivery_request_id) FROM payout_items i
-             WHERE i.live GROUP BY i.commission_id, i.delivery_request_id HAVING COUNT(*) > 1",
+            "SELECT COALESCE(i.commission_id, i.delivery_request_id, i.adjustment_id) FROM payout_items i
+             WHERE i.live GROUP BY i.commission_id, i.delivery_request_id, i.adjustment_id HAVING COUNT(*) > 1",
         ),
     ];
     let mut problems = Vec::new();
@@ -497,13 +727,14 @@ pub async fn broken_invariants(pool: &Pool) -> sqlx::Result<Vec<String>> {
     Ok(problems)
 }
 
-/// What waits for the partner's next payouts: approved commissions and delivered deliveries that
-/// no live payout holds.
+/// What waits for the partner's next payouts: approved commissions (in their holding period or
+/// past it; not those a risk review holds, which are never paid while held) and delivered
+/// deliveries that no live payout holds.
 pub async fn waiting_for_partner(pool: &Pool, partner_id: i64) -> sqlx::Result<(i64, i64)> {
     sqlx::query_as(
         "SELECT
             CAST(COALESCE((SELECT SUM(c.amount_cents) FROM commissions c
-                 WHERE c.partner_id = $1 AND c.status = 'approved'
+                 WHERE c.partner_id = $1 AND c.status = 'approved' AND c.risk_flag_id IS NULL
                    AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.commission_id = c.id AND i.live)), 0) AS BIGINT),
             CAST(COALESCE((SELECT SUM(r.pay_cents) FROM delivery_requests r
                  WHERE r.partner_id = $1 AND r.status = 'delivered'

@@ -20,6 +20,8 @@ pub struct NewUser<'a> {
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub is_admin: bool,
+    /// Where the sign-up came from (a risk signal), when it came over HTTP.
+    pub signup_ip: Option<&'a str>,
 }
 
 /// Inserts a user; a taken email surfaces as a unique violation.
@@ -29,14 +31,15 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO users (email, password_hash, first_name, last_name, is_admin, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO users (email, password_hash, first_name, last_name, is_admin, signup_ip, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(user.email)
     .bind(user.password_hash)
     .bind(user.first_name)
     .bind(user.last_name)
     .bind(user.is_admin)
+    .bind(user.signup_ip)
     .bind(now)
     .fetch_one(conn)
     .await

@@ -43,12 +43,15 @@ pub async fn create_account(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64, AppError> {
     let hash = password::hash(new.password.clone()).await?;
+    // The address of the request being served (none from the CLI): a risk signal for referrals.
+    let ip = crate::server::context::client_ip();
     let user = users::NewUser {
         email: &new.email,
         password_hash: &hash,
         first_name: &new.first_name,
         last_name: &new.last_name,
         is_admin,
+        signup_ip: ip.as_deref(),
     };
     match users::insert(conn, &user, now).await {
         Ok(id) => Ok(id),

@@ -13,8 +13,9 @@ use crate::dto::AppError;
 use crate::dto::Paged;
 use crate::dto::partners::CommissionLine;
 use crate::server::context::{AppState, Settings};
+use crate::server::db::audit::{self, Actor, Change};
 use crate::server::db::commissions::{self as rows, CommissionFilter};
-use crate::server::db::{DbConn, orders, partners, payments};
+use crate::server::db::{DbConn, adjustments, orders, partners, payments};
 use crate::server::services::notices;
 use crate::server::services::partners::{PER_PAGE, commission_line};
 use chrono::{DateTime, Utc};
@@ -26,6 +27,8 @@ pub struct Rewards {
     pub commission: Option<Cents>,
     /// The referring partner is not active (suspended): this payment earns them nothing.
     pub partner_inactive: bool,
+    /// The commission is held by a risk flag (why).
+    pub held: Option<String>,
 }
 
 impl Rewards {
@@ -36,6 +39,9 @@ impl Rewards {
         }
         if let Some(c) = self.commission {
             parts.push(format!("commission {} pending", c.to_decimal_string()));
+        }
+        if let Some(reason) = &self.held {
+            parts.push(format!("commission held: {reason}"));
         }
         if self.partner_inactive {
             parts.push("no commission: the referring partner is suspended".to_owned());
@@ -113,19 +119,21 @@ pub async fn on_payment_succeeded(
     }
     let amount = Rate::from_bps(rate_bps).of(Cents(order.budget_cents));
     if amount.0 > 0
-        && rows::insert_referral(conn, partner_id, payment.id, amount.0, rate_bps, now)
-            .await?
-            .is_some()
+        && let Some(commission_id) =
+            rows::insert_referral(conn, partner_id, payment.id, amount.0, rate_bps, now).await?
     {
         rewards.commission = Some(amount);
+        rewards.held =
+            crate::server::services::risk::screen(conn, partner_id, commission_id, payment.id, now)
+                .await?;
         partners::bump_stats(conn, partner_id, payment.id).await?;
     }
     Ok(rewards)
 }
 
-/// Takes back the payment's referral commission while it is unpaid (`pending` or `approved`),
-/// with the reason the partner sees. A paid one stays paid: it is listed for admins to recover.
-/// Returns whether a commission was rejected.
+/// Takes back the payment's referral commission: while it is unpaid (`pending` or `approved`) it is
+/// rejected with the reason the partner sees; once paid it stays paid and a negative adjustment
+/// takes its amount from the partner's next payout. Returns whether anything was taken back.
 pub async fn reject_for_reversal(
     conn: &mut DbConn,
     settings: &Settings,
@@ -138,7 +146,16 @@ pub async fn reject_for_reversal(
         partners::bump_stats(conn, partner, payment_id).await?;
         notices::commission_rejected(conn, settings, commission, now).await?;
     }
-    Ok(rejected.is_some())
+    // Already paid: taken back from the partner's next payout (a negative adjustment). A
+    // commission in a payout still on its way is settled when that payout completes or fails.
+    let reason = format!("{reason} after this commission was paid");
+    let made = adjustments::claw_back_paid(conn, payment_id, &reason, now).await?;
+    let actor = Actor::system("Payment reversal", &format!("payment {payment_id}"));
+    crate::server::services::payouts::record_adjustments(conn, &actor, &made, now).await?;
+    for adjustment in &made {
+        partners::bump_stats(conn, adjustment.partner_id, payment_id).await?;
+    }
+    Ok(rejected.is_some() || !made.is_empty())
 }
 
 /// One page of commissions matching `filter`.
@@ -167,6 +184,18 @@ pub async fn page(
     })
 }
 
+/// The admin filter as the review page reads it: no status means what needs review (`pending`),
+/// `all` every status. The CSV export reads it the same way, so it downloads what the page shows.
+pub fn admin_filter(status: Option<&str>, partner_id: Option<i64>) -> CommissionFilter {
+    let status = match status {
+        None | Some("") => Some("pending".to_owned()),
+        Some("all") => None,
+        Some(s) if COMMISSION_STATUSES.contains(&s) => Some(s.to_owned()),
+        Some(_) => Some("pending".to_owned()),
+    };
+    CommissionFilter { partner_id, status }
+}
+
 /// The admin review list; with no status given it shows what needs review (`pending`).
 pub async fn admin_list(
     state: &AppState,
@@ -174,13 +203,7 @@ pub async fn admin_list(
     partner_id: Option<i64>,
     page_number: i64,
 ) -> Result<Paged<CommissionLine>, AppError> {
-    let status = match status.as_deref() {
-        None | Some("") => Some("pending".to_owned()),
-        Some("all") => None,
-        Some(s) if COMMISSION_STATUSES.contains(&s) => Some(s.to_owned()),
-        Some(_) => Some("pending".to_owned()),
-    };
-    let filter = CommissionFilter { partner_id, status };
+    let filter = admin_filter(status.as_deref(), partner_id);
     page(
         state,
         &mut *state.db.acquire().await?,
@@ -196,6 +219,7 @@ pub async fn admin_list(
 /// were approved gets one mail for the lot, if they want commission mails.
 pub async fn approve(
     state: &AppState,
+    actor: &Actor,
     commission_id: Option<i64>,
     partner_id: Option<i64>,
 ) -> Result<u64, AppError> {
@@ -206,6 +230,17 @@ pub async fn approve(
     let now = Utc::now();
     let mut tx = state.db.begin().await?;
     let changed = rows::approve(&mut tx, commission_id, &filter, now).await?;
+    for commission in &changed {
+        let change = Change {
+            action: "commission.approve",
+            subject_type: "commission",
+            subject_id: commission.id,
+            partner_id: Some(commission.partner_id),
+            before: "pending".into(),
+            after: "approved".into(),
+        };
+        audit::record(&mut tx, actor, &change, now).await?;
+    }
     let mut by_partner: std::collections::BTreeMap<i64, Vec<&rows::Approved>> = Default::default();
     for commission in &changed {
         by_partner
@@ -227,7 +262,12 @@ pub async fn approve(
     Ok(changed.len() as u64)
 }
 
-pub async fn reject(state: &AppState, commission_id: i64, reason: &str) -> Result<(), AppError> {
+pub async fn reject(
+    state: &AppState,
+    actor: &Actor,
+    commission_id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field(
@@ -243,15 +283,21 @@ pub async fn reject(state: &AppState, commission_id: i64, reason: &str) -> Resul
     }
     let now = Utc::now();
     let mut tx = state.db.begin().await?;
-    if rows::reject(&mut tx, commission_id, reason, now)
-        .await?
-        .is_none()
-    {
+    let Some(partner_id) = rows::reject(&mut tx, commission_id, reason, now).await? else {
         return Err(AppError::field(
             "reason",
             "Only a pending commission can be rejected; this one was already reviewed.",
         ));
-    }
+    };
+    let change = Change {
+        action: "commission.reject",
+        subject_type: "commission",
+        subject_id: commission_id,
+        partner_id: Some(partner_id),
+        before: "pending".into(),
+        after: format!("rejected: {reason}"),
+    };
+    audit::record(&mut tx, actor, &change, now).await?;
     notices::commission_rejected(&mut tx, &state.settings, commission_id, now).await?;
     tx.commit().await?;
     state.mail_wake.queued();

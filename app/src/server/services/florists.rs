@@ -9,6 +9,7 @@ use crate::dto::delivery::{
 };
 use crate::dto::{AppError, Paged};
 use crate::server::context::{AppState, CurrentUser};
+use crate::server::db::audit::{self, Actor, Change};
 use crate::server::db::deliveries::{self as requests, NewRequest};
 use crate::server::db::{florists as rows, partners};
 use crate::server::services::deliveries::{self, Notice};
@@ -322,7 +323,7 @@ pub async fn queue(state: &AppState, page: i64) -> Result<Paged<NeedsFlorist>, A
 /// other, answerable until the normal time, or the start of the delivery day when that has passed.
 pub async fn assign(
     state: &AppState,
-    admin: &CurrentUser,
+    actor: &Actor,
     event_id: i64,
     partner_id: i64,
 ) -> Result<(), AppError> {
@@ -352,7 +353,7 @@ pub async fn assign(
         partner_id: partner.id,
         pay_cents: event.budget_cents,
         expires_at,
-        assigned_by: Some(admin.id),
+        assigned_by: actor.user_id,
     };
     let Some(id) = requests::insert(&mut tx, &new, now).await? else {
         return Err(AppError::field(
@@ -365,6 +366,15 @@ pub async fn assign(
     };
     requests::clear_flag(&mut tx, event_id, now).await?;
     rows::mark_offered(&mut tx, partner.id, now).await?;
+    let change = Change {
+        action: "delivery.assign",
+        subject_type: "delivery_request",
+        subject_id: id,
+        partner_id: Some(partner.id),
+        before: format!("event #{event_id} needs a florist"),
+        after: format!("offered to {}", partner.business_name),
+    };
+    audit::record(&mut tx, actor, &change, now).await?;
     deliveries::send(
         &mut tx,
         &state.settings,
@@ -378,7 +388,7 @@ pub async fn assign(
     tracing::info!(
         event_id,
         partner_id,
-        admin = admin.id,
+        admin = ?actor.user_id,
         "florist assigned by hand"
     );
     Ok(())

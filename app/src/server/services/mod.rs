@@ -3,6 +3,7 @@
 //! jobs and webhooks all call these, never the queries directly.
 
 pub mod accounts;
+pub mod activity;
 pub mod admin;
 pub mod commissions;
 pub mod connect;
@@ -10,7 +11,9 @@ pub mod deliveries;
 pub mod delivery_job;
 pub mod discounts;
 pub mod florists;
+pub mod ledger;
 pub mod maintenance;
+pub mod metrics;
 pub mod notices;
 pub mod orders;
 pub mod outbox;
@@ -21,6 +24,7 @@ pub mod payout_views;
 pub mod payouts;
 pub mod reconcile;
 pub mod reviews;
+pub mod risk;
 pub mod settings;
 pub mod settlement;
 pub mod subscriptions;

@@ -484,7 +484,13 @@ pub async fn pay(
             .await?
             .and_then(|p| p.stripe_payment_intent_id)
             .ok_or_else(|| AppError::internal("PaymentIntent missing after creation"))?;
-        simulator::payment_intent_succeeded(&intent, Cents(row.total_cents), &currency, row.id)
+        simulator::payment_intent_succeeded(
+            &intent,
+            Cents(row.total_cents),
+            &currency,
+            row.id,
+            &simulator::card_fingerprint(&user.first_name, &user.last_name),
+        )
     };
     simulator::deliver(state, &body)
         .await

@@ -7,15 +7,15 @@ use crate::domain::partner::{
 use crate::domain::rate::Rate;
 use crate::dto::AppError;
 use crate::dto::Paged;
-use crate::dto::partners::{
-    AdminPartnerDetail, AdminPartnerRow, CommissionLine, MonthBar, PartnerDashboard,
-};
+use crate::dto::metrics::Bar;
+use crate::dto::partners::{AdminPartnerDetail, AdminPartnerRow, CommissionLine, PartnerDashboard};
 use crate::server::context::{AppState, CurrentUser};
+use crate::server::db::audit::{self, Actor, Change};
 use crate::server::db::commissions::{self as commission_rows, CommissionFilter};
 use crate::server::db::florists;
 use crate::server::db::partners::{self as partner_rows, PartnerFilter};
 use crate::server::services::{accounts, commissions, notices, settings};
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rand::Rng;
 use std::sync::Arc;
 
@@ -146,8 +146,8 @@ fn date(at: DateTime<Utc>, state: &AppState) -> String {
 
 /// The first instant of each of the last `n` months (business time zone), plus the next month's.
 fn month_bounds(state: &AppState, n: u32) -> Vec<(NaiveDate, DateTime<Utc>)> {
-    let tz = state.settings.business_tz;
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let settings = &state.settings;
+    let today = settings.day_of(Utc::now());
     let this_month = today.with_day(1).unwrap_or(today);
     (0..=n)
         .rev()
@@ -158,11 +158,7 @@ fn month_bounds(state: &AppState, n: u32) -> Vec<(NaiveDate, DateTime<Utc>)> {
             } else {
                 this_month.checked_sub_months(chrono::Months::new(back - 1))?
             };
-            let start = tz
-                .from_local_datetime(&first.and_hms_opt(0, 0, 0)?)
-                .earliest()?
-                .with_timezone(&Utc);
-            Some((first, start))
+            Some((first, settings.day_start(first)))
         })
         .collect()
 }
@@ -186,7 +182,7 @@ struct CachedTotals {
     version: i64,
     month: NaiveDate,
     totals: commission_rows::PartnerTotals,
-    months: Vec<MonthBar>,
+    months: Vec<Bar>,
 }
 
 /// Bounds memory: past this many partners the cache starts over.
@@ -243,7 +239,7 @@ async fn totals_and_months(
     state: &AppState,
     partner_id: i64,
     version: i64,
-) -> Result<(commission_rows::PartnerTotals, Vec<MonthBar>), AppError> {
+) -> Result<(commission_rows::PartnerTotals, Vec<Bar>), AppError> {
     let bounds = month_bounds(state, 12);
     let this_month = bounds
         .iter()
@@ -273,14 +269,15 @@ async fn compute_totals(
     version: i64,
     bounds: &[(NaiveDate, DateTime<Utc>)],
     this_month: NaiveDate,
-) -> Result<(commission_rows::PartnerTotals, Vec<MonthBar>), AppError> {
+) -> Result<(commission_rows::PartnerTotals, Vec<Bar>), AppError> {
     let totals = commission_rows::totals(&state.db, partner_id).await?;
     let instants: Vec<_> = bounds.iter().map(|(_, at)| *at).collect();
-    let sums = commission_rows::earned_per_period(&state.db, partner_id, &instants).await?;
-    let months: Vec<MonthBar> = bounds
+    let sums =
+        crate::server::db::metrics::earned_per_bar(&state.db, Some(partner_id), &instants).await?;
+    let months: Vec<Bar> = bounds
         .iter()
         .zip(sums)
-        .map(|((first, _), cents)| MonthBar {
+        .map(|((first, _), cents)| Bar {
             label: first.format("%b").to_string(),
             title: first.format("%B %Y").to_string(),
             cents,
@@ -445,6 +442,7 @@ pub async fn admin_detail(
 /// second click changes nothing.
 pub async fn change_status(
     state: &AppState,
+    actor: &Actor,
     partner_id: i64,
     action: &str,
 ) -> Result<(), AppError> {
@@ -474,6 +472,15 @@ pub async fn change_status(
         ));
     }
     notices::partner_status(&mut tx, &state.settings, &row, to, now).await?;
+    let change = Change {
+        action: &format!("partner.{action}"),
+        subject_type: "partner",
+        subject_id: partner_id,
+        partner_id: Some(partner_id),
+        before: row.status.clone(),
+        after: to.to_owned(),
+    };
+    audit::record(&mut tx, actor, &change, now).await?;
     tx.commit().await?;
     state.mail_wake.queued();
     tracing::info!(partner_id, to, "partner status changed");
@@ -526,7 +533,27 @@ pub(crate) fn commission_line(
             .rate_bps
             .map_or_else(|| "—".to_owned(), |bps| Rate::from_bps(bps).percent_label()),
         status: row.status.clone(),
-        status_label: partner::commission_status_label(&row.status).to_owned(),
+        status_label: commission_status(row, state),
         note: row.note.clone(),
+    }
+}
+
+/// The status as the tables show it: held commissions say so, and an approved one still in its
+/// holding period says when it becomes payable.
+fn commission_status(row: &commission_rows::CommissionRow, state: &AppState) -> String {
+    let label = partner::commission_status_label(&row.status);
+    let open = matches!(row.status.as_str(), "pending" | "approved");
+    if row.held && open {
+        return format!("{label} · held for review");
+    }
+    let controls = crate::domain::controls::Controls {
+        holding_days: row.holding_days,
+        ..Default::default()
+    };
+    let payable_on = controls.payable_on(row.created_at);
+    if row.status == "approved" && payable_on > Utc::now() {
+        format!("{label} · payable on {}", date(payable_on, state))
+    } else {
+        label.to_owned()
     }
 }

@@ -4,6 +4,7 @@
 //! A partner only ever sees their own payouts: another partner's id answers "not found".
 
 use crate::domain::payout::{PayoutStatus, PayoutType};
+use crate::dto::controls::{ApprovalBatch, ApprovalLine};
 use crate::dto::payouts::{AdminPayouts, PartnerPayouts, PayoutDetail, PayoutLine, PayoutListed};
 use crate::dto::{AppError, Paged};
 use crate::server::context::{AppState, CurrentUser};
@@ -13,13 +14,13 @@ use chrono::{DateTime, Utc};
 
 pub const PER_PAGE: i64 = 20;
 
-fn day(state: &AppState, at: DateTime<Utc>) -> String {
+pub(crate) fn day(state: &AppState, at: DateTime<Utc>) -> String {
     at.with_timezone(&state.settings.business_tz)
         .format("%-d %b %Y")
         .to_string()
 }
 
-fn listed(state: &AppState, row: PayoutRow, admin: bool) -> PayoutListed {
+pub(crate) fn listed(state: &AppState, row: PayoutRow, admin: bool) -> PayoutListed {
     let status = PayoutStatus::parse(&row.status);
     PayoutListed {
         id: row.id,
@@ -82,6 +83,13 @@ pub async fn partner_payouts(
 
 fn line(state: &AppState, item: ItemRow) -> PayoutLine {
     let description = match (item.commission_type.as_deref(), item.delivery_date) {
+        _ if item.adjustment_id.is_some() => format!(
+            "Taken back: {} (order #{})",
+            item.adjustment_reason
+                .as_deref()
+                .unwrap_or("a refund after payout"),
+            item.order_id.unwrap_or_default()
+        ),
         (Some("fulfillment"), _) => format!(
             "Delivery you passed on (order #{})",
             item.order_id.unwrap_or_default()
@@ -120,6 +128,9 @@ fn advice(status: Option<PayoutStatus>) -> Option<String> {
         ),
         PayoutStatus::Processing => Some(
             "We are waiting for Stripe to confirm this transfer. It is never sent twice; there is nothing to do.".into(),
+        ),
+        PayoutStatus::AwaitingApproval => Some(
+            "Our team reviews each payout batch before it is sent; this one goes out once it is approved.".into(),
         ),
         _ => None,
     }
@@ -187,5 +198,51 @@ pub async fn admin_payouts(
                 (s.as_str().to_owned(), s.label().to_owned(), n)
             })
             .collect(),
+    })
+}
+
+/// The payouts waiting for an admin's approval, each with what makes it unusual, and the payouts
+/// an admin held.
+pub async fn approval_batch(state: &AppState) -> Result<ApprovalBatch, AppError> {
+    let approval_on = crate::server::db::settings::get(&state.db)
+        .await?
+        .approve_payouts;
+    let waiting = |status: &str| PayoutFilter {
+        partner_id: None,
+        status: Some(status.to_owned()),
+    };
+    // A batch is one run's payouts: a few thousand at most, shown whole so it can be approved whole.
+    let awaiting = rows::page(&state.db, &waiting("awaiting_approval"), 0, 5000).await?;
+    let mut total = 0;
+    let mut lines = Vec::with_capacity(awaiting.len());
+    let mut conn = state.db.acquire().await?;
+    for row in awaiting {
+        let (before, usual) =
+            rows::history(&mut conn, row.partner_id, &row.payout_type, row.id).await?;
+        let facts = rows::review_facts(&mut conn, row.id, row.partner_id).await?;
+        let notes = crate::domain::controls::unusual(
+            crate::domain::money::Cents(row.amount_cents),
+            before,
+            usual.map(crate::domain::money::Cents),
+            facts.0,
+            facts.1,
+        );
+        total += row.amount_cents;
+        lines.push(ApprovalLine {
+            payout: listed(state, row, true),
+            notes,
+        });
+    }
+    let held = rows::page(&state.db, &waiting("on_hold"), 0, 500)
+        .await?
+        .into_iter()
+        .filter(|row| row.held_by.is_some())
+        .map(|row| listed(state, row, true))
+        .collect();
+    Ok(ApprovalBatch {
+        approval_on,
+        lines,
+        total: state.money(total),
+        held,
     })
 }

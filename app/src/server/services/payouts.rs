@@ -19,8 +19,9 @@
 use crate::domain::payout::{self, AccountState, PayoutStatus, PayoutType, Resume};
 use crate::dto::AppError;
 use crate::server::context::AppState;
-use crate::server::db::payouts::{self as rows, PayoutRow};
-use crate::server::db::{job_leases, partners};
+use crate::server::db::audit::{self, Actor, Change};
+use crate::server::db::payouts::{self as rows, PayoutRow, Prepared};
+use crate::server::db::{adjustments, job_leases, partners, settings};
 use crate::server::ports::{TransferOutcome, TransferRequest};
 use crate::server::services::notices;
 use chrono::{DateTime, Duration, Utc};
@@ -40,6 +41,11 @@ pub const PARALLEL_SENDS: usize = 8;
 pub struct Summary {
     pub prepared: u64,
     pub prepared_cents: i64,
+    /// Prepared as `awaiting_approval` (batch approval is on): an admin sends them.
+    pub awaiting_approval: u64,
+    /// Partners whose balance did not reach their minimum: it waits for a later run.
+    pub carried_over: u64,
+    pub carried_over_cents: i64,
     pub sent: u64,
     pub sent_cents: i64,
     pub failed: u64,
@@ -137,32 +143,42 @@ async fn prepare_all(
     summary: &mut Summary,
     progress: &mut impl FnMut(&str, &Summary),
 ) -> anyhow::Result<()> {
+    // Read once per run: a run prepares every payout under the same rule.
+    let approval = settings::get(&state.db).await?.approve_payouts;
     let mut after = 0;
     loop {
         let batch = rows::payable_partners(&state.db, after, BATCH).await?;
         let Some(last) = batch.last() else {
             return Ok(());
         };
-        after = last.0;
+        after = last.id;
         let _queued = state.write_gate.enter().await;
         let mut tx = state.db.begin().await?;
         // First statement: a write, so SQLite takes its write lock before anything is read.
         if !job_leases::hold(&mut tx, kind.job_name(), holder, Utc::now() + LEASE).await? {
             anyhow::bail!("the payout run lost its lease (another instance took over)");
         }
-        for (partner_id, destination) in &batch {
-            if let Some((_, cents)) = rows::prepare(
+        for payee in &batch {
+            match rows::prepare(
                 &mut tx,
                 kind,
-                *partner_id,
-                destination,
+                payee,
                 &state.settings.currency,
+                approval,
                 now,
             )
             .await?
             {
-                summary.prepared += 1;
-                summary.prepared_cents += cents;
+                Prepared::Made(_, cents) => {
+                    summary.prepared += 1;
+                    summary.prepared_cents += cents;
+                    summary.awaiting_approval += u64::from(approval);
+                }
+                Prepared::CarriedOver(cents) => {
+                    summary.carried_over += 1;
+                    summary.carried_over_cents += cents;
+                }
+                Prepared::Nothing => {}
             }
         }
         tx.commit().await?;
@@ -291,7 +307,7 @@ async fn look(state: &AppState, payout: &PayoutRow, now: DateTime<Utc>) -> Resul
                 }
             }
         }
-        Some(PayoutStatus::Pending | PayoutStatus::OnHold) => {
+        Some(PayoutStatus::Pending | PayoutStatus::OnHold) if payout.held_by.is_none() => {
             match account_state(state, payout.partner_id, &payout.destination).await? {
                 Ok(account) => {
                     if let Some(reason) = account.blocker() {
@@ -414,6 +430,7 @@ async fn complete_all(
     let mut settled = Vec::with_capacity(made.len());
     for (payout, transfer_id) in made {
         if rows::complete(&mut tx, payout.id, transfer_id, now).await? {
+            claw_back_late_reversals(&mut tx, payout.id, now).await?;
             notices::payout_sent(&mut tx, &state.settings, payout, now).await?;
             settled.push(Settled::Completed(payout.amount_cents));
         } else {
@@ -422,6 +439,51 @@ async fn complete_all(
     }
     tx.commit().await?;
     Ok(settled)
+}
+
+/// The reason a partner reads on money taken back after it was paid.
+pub const CLAWBACK_REASON: &str =
+    "The customer's payment was refunded or reversed after this commission was paid";
+
+/// Commissions in a just-completed payout whose payment was reversed while the payout was on its
+/// way: they were paid after all, so each is taken back as an adjustment (with its audit row).
+async fn claw_back_late_reversals(
+    conn: &mut crate::server::db::DbConn,
+    payout_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let made = adjustments::claw_back_in_payout(conn, payout_id, CLAWBACK_REASON, now).await?;
+    record_adjustments(
+        conn,
+        &Actor::system("Payout run", &format!("payout {payout_id}")),
+        &made,
+        now,
+    )
+    .await
+}
+
+/// One audit row per adjustment made.
+pub async fn record_adjustments(
+    conn: &mut crate::server::db::DbConn,
+    actor: &Actor,
+    made: &[adjustments::Made],
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    for adjustment in made {
+        let change = Change {
+            action: "adjustment.create",
+            subject_type: "adjustment",
+            subject_id: adjustment.id,
+            partner_id: Some(adjustment.partner_id),
+            before: format!("commission #{} paid", adjustment.commission_id),
+            after: format!(
+                "taken back {}",
+                crate::domain::money::Cents(adjustment.amount_cents).to_decimal_string()
+            ),
+        };
+        audit::record(conn, actor, &change, now).await?;
+    }
+    Ok(())
 }
 
 /// How a payout that was not sent is set aside.
@@ -443,11 +505,17 @@ async fn set_aside(
     let _queued = state.write_gate.enter().await;
     let mut tx = state.db.begin().await?;
     let (changed, tell, settled) = match aside {
-        Aside::Failed { partner_can_fix } => (
-            rows::fail(&mut tx, payout.id, reason, now).await?,
-            partner_can_fix,
-            Settled::Failed,
-        ),
+        Aside::Failed { partner_can_fix } => {
+            let failed = rows::fail(&mut tx, payout.id, reason, now).await?;
+            if failed {
+                // Released commissions whose payment was reversed meanwhile were never paid.
+                let reason = crate::server::services::settlement::reversal_reason(
+                    crate::server::db::reversals::Kind::Refund,
+                );
+                adjustments::reject_released(&mut tx, payout.id, reason, now).await?;
+            }
+            (failed, partner_can_fix, Settled::Failed)
+        }
         Aside::Held => (
             rows::hold(&mut tx, payout.id, reason, now).await?,
             true,
@@ -470,8 +538,10 @@ async fn set_aside(
 
 /// An admin's "retry now": a held or uncertain payout is settled at once; for a failed one, the
 /// partner's payable items (released when it failed) go into a new payout that is sent at once.
+/// Payouts waiting for approval or held by an admin are approved instead, never retried.
 pub async fn retry(
     state: &AppState,
+    actor: &Actor,
     payout_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Settled, AppError> {
@@ -481,6 +551,19 @@ pub async fn retry(
             .await?
             .ok_or(AppError::NotFound)?
     };
+    let status = PayoutStatus::parse(&payout.status);
+    if payout.held_by.is_some() || status == Some(PayoutStatus::AwaitingApproval) {
+        return Err(AppError::field(
+            "payout",
+            "This payout waits for an admin's approval: approve it to send it.",
+        ));
+    }
+    if status == Some(PayoutStatus::Completed) {
+        return Err(AppError::field(
+            "payout",
+            "This payout was sent; there is nothing to retry.",
+        ));
+    }
     let kind = PayoutType::parse(&payout.payout_type).map_err(AppError::internal)?;
     let holder = holder();
     if !take_lease(state, kind, &holder).await? {
@@ -490,52 +573,210 @@ pub async fn retry(
         ));
     }
     let result = async {
-        match PayoutStatus::parse(&payout.status) {
-            Some(PayoutStatus::Failed) => {
-                let destination = {
-                    let mut conn = state.db.acquire().await?;
-                    partners::account_state(&mut conn, payout.partner_id).await?
+        let change = Change {
+            action: "payout.retry",
+            subject_type: "payout",
+            subject_id: payout.id,
+            partner_id: Some(payout.partner_id),
+            before: payout.status.clone(),
+            after: String::new(),
+        };
+        if status != Some(PayoutStatus::Failed) {
+            {
+                let _queued = state.write_gate.enter().await;
+                let mut tx = state.db.begin().await?;
+                let change = Change {
+                    after: "sent again".into(),
+                    ..change
                 };
-                let Some((Some(destination), _)) = destination else {
-                    return Err(AppError::field("payout", "This partner has not set up payouts."));
-                };
-                let prepared = {
-                    let _queued = state.write_gate.enter().await;
-                    let mut tx = state.db.begin().await?;
-                    let prepared = rows::prepare(
-                        &mut tx,
-                        kind,
-                        payout.partner_id,
-                        &destination,
-                        &state.settings.currency,
-                        now,
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    prepared
-                };
-                let Some((id, _)) = prepared else {
-                    return Err(AppError::field(
-                        "payout",
-                        "Nothing to pay: this partner's items are already in another payout or were paid.",
-                    ));
-                };
-                let fresh = {
-                    let mut conn = state.db.acquire().await?;
-                    rows::find(&mut conn, id).await?.ok_or(AppError::NotFound)?
-                };
-                settle(state, &fresh, now).await
+                audit::record(&mut tx, actor, &change, now).await?;
+                tx.commit().await?;
             }
-            Some(PayoutStatus::Completed) => {
-                Err(AppError::field("payout", "This payout was sent; there is nothing to retry."))
-            }
-            _ => settle(state, &payout, now).await,
+            return settle(state, &payout, now).await;
         }
+        let payee = {
+            let mut conn = state.db.acquire().await?;
+            rows::payee(&mut conn, payout.partner_id).await?
+        };
+        let Some(payee) = payee else {
+            return Err(AppError::field(
+                "payout",
+                "This partner cannot be paid: payouts are not set up, or the partner is not active.",
+            ));
+        };
+        let prepared = {
+            let _queued = state.write_gate.enter().await;
+            let mut tx = state.db.begin().await?;
+            // First statement: a write, so SQLite takes its write lock before anything is read.
+            job_leases::hold(&mut tx, kind.job_name(), &holder, Utc::now() + LEASE).await?;
+            let prepared =
+                rows::prepare(&mut tx, kind, &payee, &state.settings.currency, false, now).await?;
+            if let Prepared::Made(id, _) = prepared {
+                let change = Change {
+                    after: format!("new payout #{id}"),
+                    ..change
+                };
+                audit::record(&mut tx, actor, &change, now).await?;
+            }
+            tx.commit().await?;
+            prepared
+        };
+        let id = match prepared {
+            Prepared::Made(id, _) => id,
+            Prepared::CarriedOver(cents) => {
+                return Err(AppError::field(
+                    "payout",
+                    format!(
+                        "This partner's balance ({}) is below their minimum payout ({}); it waits for a later run.",
+                        state.money(cents),
+                        state.money(payee.minimum_cents)
+                    ),
+                ));
+            }
+            Prepared::Nothing => {
+                return Err(AppError::field(
+                    "payout",
+                    "Nothing to pay: this partner's items are already in another payout or were paid.",
+                ));
+            }
+        };
+        let fresh = {
+            let mut conn = state.db.acquire().await?;
+            rows::find(&mut conn, id).await?.ok_or(AppError::NotFound)?
+        };
+        settle(state, &fresh, now).await
     }
     .await;
     job_leases::release(&state.db, kind.job_name(), &holder, Utc::now(), None).await?;
     state.mail_wake.queued();
     result
+}
+
+/// What an admin's approval did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Approved {
+    pub approved: u64,
+    /// Sent at once (the rest go with the next run: one was in progress).
+    pub sent: u64,
+}
+
+/// Approves payouts awaiting approval (or held by an admin), each with its audit row, and sends
+/// them at once. Payouts no longer awaiting approval are skipped.
+/// `ids` None: every payout awaiting approval (the whole batch).
+pub async fn approve(
+    state: &AppState,
+    actor: &Actor,
+    ids: Option<&[i64]>,
+    now: DateTime<Utc>,
+) -> Result<Approved, AppError> {
+    let admin = actor
+        .user_id
+        .ok_or_else(|| AppError::internal("an approval needs an admin"))?;
+    let all;
+    let ids = match ids {
+        Some(ids) => ids,
+        None => {
+            all = rows::awaiting_approval(&state.db).await?;
+            &all[..]
+        }
+    };
+    if ids.is_empty() {
+        return Err(AppError::field(
+            "payout",
+            "Choose at least one payout to approve.",
+        ));
+    }
+    let mut kinds = Vec::new();
+    let mut done = Approved::default();
+    {
+        let _queued = state.write_gate.enter().await;
+        let mut tx = state.db.begin().await?;
+        for &id in ids {
+            let Some(row) = rows::find(&mut *state.db.acquire().await?, id).await? else {
+                continue;
+            };
+            // The write comes first: on SQLite a transaction that reads first may not upgrade.
+            if !rows::approve(&mut tx, id, admin, now).await? {
+                continue;
+            }
+            let change = Change {
+                action: "payout.approve",
+                subject_type: "payout",
+                subject_id: id,
+                partner_id: Some(row.partner_id),
+                before: if row.held_by.is_some() {
+                    format!("held: {}", row.reason)
+                } else {
+                    row.status.clone()
+                },
+                after: format!("approved: {} to send", state.money(row.amount_cents)),
+            };
+            audit::record(&mut tx, actor, &change, now).await?;
+            done.approved += 1;
+            if let Ok(kind) = PayoutType::parse(&row.payout_type)
+                && !kinds.contains(&kind)
+            {
+                kinds.push(kind);
+            }
+        }
+        tx.commit().await?;
+    }
+    if done.approved == 0 {
+        return Err(AppError::field(
+            "payout",
+            "Nothing to approve: these payouts were approved or sent already.",
+        ));
+    }
+    for kind in kinds {
+        if let Run::Done(summary) = resume(state, kind, now).await.map_err(AppError::internal)? {
+            done.sent += summary.sent;
+        }
+    }
+    Ok(done)
+}
+
+/// An admin holds a payout that was not sent: runs skip it until an admin approves it.
+pub async fn hold(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let admin = actor
+        .user_id
+        .ok_or_else(|| AppError::internal("a hold needs an admin"))?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::field(
+            "reason",
+            "Say why the payout is held (up to 500 characters): other admins read it.",
+        ));
+    }
+    let _queued = state.write_gate.enter().await;
+    let before = {
+        let mut conn = state.db.acquire().await?;
+        rows::find(&mut conn, id).await?.ok_or(AppError::NotFound)?
+    };
+    let mut tx = state.db.begin().await?;
+    if !rows::hold_by_admin(&mut tx, id, admin, reason, now).await? {
+        return Err(AppError::field(
+            "payout",
+            "Only a payout that was not sent yet can be held.",
+        ));
+    }
+    let row = before;
+    let change = Change {
+        action: "payout.hold",
+        subject_type: "payout",
+        subject_id: id,
+        partner_id: Some(row.partner_id),
+        before: row.status,
+        after: format!("on hold: {reason}"),
+    };
+    audit::record(&mut tx, actor, &change, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The in-process schedule: every `every`, each kind runs in full when it is due (fulfillment

@@ -6,15 +6,17 @@
 //! rewrites an earlier commission, usage or order. Bad input is refused field by field and changes
 //! nothing.
 
+use crate::domain::controls::{parse_holding_days, parse_minimum};
 use crate::domain::money::Cents;
 use crate::domain::partner::{COMMISSIONED_PAYMENTS, parse_discount};
 use crate::domain::rate::{Rate, parse_percent};
 use crate::domain::validation::FieldErrors;
 use crate::dto::AppError;
 use crate::dto::partners::{PartnerTerms, ProgramSettings, ProgramTerms};
-use crate::server::context::{AppState, CurrentUser};
-use crate::server::db::partners::{self as partner_rows, PartnerRow};
-use crate::server::db::settings;
+use crate::server::context::AppState;
+use crate::server::db::audit::{self, Actor, Change};
+use crate::server::db::partners::{self as partner_rows, PartnerRow, Terms};
+use crate::server::db::settings::{self, Values};
 use chrono::Utc;
 
 /// What partners earn and customers save, for the public partner pages.
@@ -46,30 +48,69 @@ pub async fn program_settings(state: &AppState) -> Result<ProgramSettings, AppEr
         discount: state.money(row.discount_cents),
         updated,
         overrides: row.overrides,
+        holding_days: row.holding_days,
+        minimum_amount: Cents(row.minimum_payout_cents).to_decimal_string(),
+        minimum: state.money(row.minimum_payout_cents),
+        approve_payouts: row.approve_payouts,
     })
 }
 
-/// Sets the program's rate and discount from the admin's form (`rate` in percent, `discount` as an
-/// amount). Both are checked before anything is saved.
+/// The program settings form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramForm {
+    pub rate: String,
+    pub discount: String,
+    pub holding_days: String,
+    pub minimum: String,
+    pub approve_payouts: bool,
+}
+
+/// Sets the program settings from the admin's form (`rate` in percent, amounts as typed). Every
+/// field is checked before anything is saved; the change and its audit row commit together.
 pub async fn update_program(
     state: &AppState,
-    admin: &CurrentUser,
-    rate: &str,
-    discount: &str,
+    actor: &Actor,
+    form: &ProgramForm,
 ) -> Result<(), AppError> {
+    let admin = actor
+        .user_id
+        .ok_or_else(|| AppError::internal("settings are changed by an admin"))?;
     let mut errors = FieldErrors::default();
-    let rate = errors.check("rate", parse_percent(rate));
-    let discount = errors.check("discount", parse_discount(discount));
-    let (Some(rate), Some(discount)) = (rate, discount) else {
+    let rate = errors.check("rate", parse_percent(&form.rate));
+    let discount = errors.check("discount", parse_discount(&form.discount));
+    let holding = errors.check("holding_days", parse_holding_days(&form.holding_days));
+    let minimum = errors.check("minimum", parse_minimum(&form.minimum));
+    let (Some(rate), Some(discount), Some(holding_days), Some(minimum)) =
+        (rate, discount, holding, minimum)
+    else {
         return Err(AppError::Invalid(errors.into_vec()));
     };
-    settings::update(&state.db, rate.bps(), discount.0, admin.id, Utc::now()).await?;
-    tracing::info!(
-        admin = admin.id,
-        rate_bps = rate.bps(),
-        discount_cents = discount.0,
-        "program settings changed"
-    );
+    let values = Values {
+        referral_rate_bps: rate.bps(),
+        discount_cents: discount.0,
+        holding_days,
+        minimum_payout_cents: minimum.0,
+        approve_payouts: form.approve_payouts,
+    };
+    let now = Utc::now();
+    let _queued = state.write_gate.enter().await;
+    let mut tx = state.db.begin().await?;
+    settings::lock(&mut tx).await?;
+    let before = settings::get_on(&mut tx).await?.values();
+    settings::update(&mut tx, &values, admin, now).await?;
+    if before != values {
+        let change = Change {
+            action: "settings.update",
+            subject_type: "program_settings",
+            subject_id: 1,
+            partner_id: None,
+            before: before.describe(),
+            after: values.describe(),
+        };
+        audit::record(&mut tx, actor, &change, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(admin, ?values, "program settings changed");
     Ok(())
 }
 
@@ -90,42 +131,99 @@ pub fn partner_terms(row: &PartnerRow, state: &AppState) -> PartnerTerms {
             .unwrap_or_default(),
         program_rate: Rate::from_bps(row.program_rate_bps).percent_label(),
         program_discount: state.money(row.program_discount_cents),
+        holding: days(row.controls().holding_days),
+        minimum: state.money(row.controls().minimum.0),
+        holding_days: row
+            .holding_override_days
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        minimum_amount: row
+            .minimum_override_cents
+            .map(|c| Cents(c).to_decimal_string())
+            .unwrap_or_default(),
+        program_holding: days(row.program_holding_days),
+        program_minimum: state.money(row.program_minimum_cents),
     }
 }
 
-/// Gives a partner their own rate and discount; an empty field returns that term to the program
-/// setting.
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// A partner's own terms, as typed; an empty field returns that term to the program setting.
+#[derive(Debug, Clone, Default)]
+pub struct TermsForm {
+    pub rate: String,
+    pub discount: String,
+    pub holding_days: String,
+    pub minimum: String,
+}
+
+/// Gives a partner their own terms; an empty field returns that term to the program setting.
 pub async fn update_partner(
     state: &AppState,
-    admin: &CurrentUser,
+    actor: &Actor,
     partner_id: i64,
-    rate: &str,
-    discount: &str,
+    form: &TermsForm,
 ) -> Result<(), AppError> {
+    fn optional<T>(
+        errors: &mut FieldErrors,
+        field: &'static str,
+        raw: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        if raw.trim().is_empty() {
+            Some(None)
+        } else {
+            errors.check(field, parse(raw)).map(Some)
+        }
+    }
     let mut errors = FieldErrors::default();
-    let optional = |raw: &str| (!raw.trim().is_empty()).then(|| raw.to_owned());
-    let rate = match optional(rate) {
-        Some(raw) => errors.check("rate", parse_percent(&raw)).map(Some),
-        None => Some(None),
-    };
-    let discount = match optional(discount) {
-        Some(raw) => errors.check("discount", parse_discount(&raw)).map(Some),
-        None => Some(None),
-    };
-    let (Some(rate), Some(discount)) = (rate, discount) else {
+    let rate = optional(&mut errors, "rate", &form.rate, parse_percent);
+    let discount = optional(&mut errors, "discount", &form.discount, parse_discount);
+    let holding = optional(
+        &mut errors,
+        "holding_days",
+        &form.holding_days,
+        parse_holding_days,
+    );
+    let minimum = optional(&mut errors, "minimum", &form.minimum, parse_minimum);
+    let (Some(rate), Some(discount), Some(holding_days), Some(minimum)) =
+        (rate, discount, holding, minimum)
+    else {
         return Err(AppError::Invalid(errors.into_vec()));
     };
-    let (rate_bps, discount_cents) = (rate.map(Rate::bps), discount.map(|c| c.0));
-    if !partner_rows::set_terms(&state.db, partner_id, rate_bps, discount_cents, Utc::now()).await?
-    {
-        return Err(AppError::NotFound);
+    let terms = Terms {
+        rate_bps: rate.map(Rate::bps),
+        discount_cents: discount.map(|c| c.0),
+        holding_days,
+        minimum_payout_cents: minimum.map(|c| c.0),
+    };
+    let now = Utc::now();
+    let _queued = state.write_gate.enter().await;
+    let mut tx = state.db.begin().await?;
+    partner_rows::lock(&mut tx, partner_id).await?;
+    let before = partner_rows::find(&mut *tx, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    partner_rows::set_terms(&mut tx, partner_id, &terms, now).await?;
+    let before = Terms::of(&before);
+    if before != terms {
+        let change = Change {
+            action: "partner.terms",
+            subject_type: "partner",
+            subject_id: partner_id,
+            partner_id: Some(partner_id),
+            before: before.describe(),
+            after: terms.describe(),
+        };
+        audit::record(&mut tx, actor, &change, now).await?;
     }
-    tracing::info!(
-        admin = admin.id,
-        partner_id,
-        ?rate_bps,
-        ?discount_cents,
-        "partner terms changed"
-    );
+    tx.commit().await?;
+    tracing::info!(partner_id, ?terms, "partner terms changed");
     Ok(())
 }

@@ -22,7 +22,7 @@ use crate::domain::money::Cents;
 use crate::dto::AppError;
 use crate::server::context::AppState;
 use crate::server::db::reversals::{self, Kind, NewReversal};
-use crate::server::db::{DbConn, orders, payments, webhook_events};
+use crate::server::db::{DbConn, commissions as commission_rows, orders, payments, webhook_events};
 use crate::server::services::settlement::{self, Reversed};
 use crate::server::services::{subscriptions, webhook_batch};
 use crate::server::stripe::event::{self, Event};
@@ -197,6 +197,7 @@ async fn dispatch(
             invoice_paid(conn, &event.object, context, now).await
         }
         "charge.refunded" => charge_refunded(conn, &event.object, context, now).await,
+        "charge.succeeded" => charge_succeeded(conn, &event.object, now).await,
         "charge.dispute.closed" => dispute_closed(conn, &event.object, context, now).await,
         "customer.subscription.deleted" => subscription_deleted(conn, &event.object, now).await,
         other => Ok(Outcome::Ignored(format!("{other} is not used"))),
@@ -264,6 +265,9 @@ async fn intent_succeeded(
             payment.id, review.reason
         )));
     }
+    if let Some(fingerprint) = event::card_fingerprint(intent) {
+        payments::set_fingerprint(conn, payment.id, &fingerprint).await?;
+    }
     if !payments::mark_succeeded(conn, payment.id, amount, now).await? {
         return Ok(already(&payment));
     }
@@ -272,6 +276,45 @@ async fn intent_succeeded(
         settlement::settle_one_off(conn, &context.settings, &payment, &order, now).await?;
     let reversed = apply_early_reversals(conn, payment.id, context, now).await?;
     Ok(Outcome::Processed(format!("{summary}{reversed}")))
+}
+
+/// A charge tells us the card (Stripe sends `payment_intent.succeeded` without it unless the
+/// charge is expanded): recorded on its payment, whose commission, if it has one already, is
+/// screened again with it.
+async fn charge_succeeded(
+    conn: &mut DbConn,
+    charge: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Outcome, WebhookError> {
+    let (Some(intent_id), Some(fingerprint)) = (
+        event::payment_intent_id(charge),
+        event::card_fingerprint(charge),
+    ) else {
+        return Ok(Outcome::Ignored(
+            "a charge without a PaymentIntent or card".into(),
+        ));
+    };
+    let Some(payment) = payments::find_by_intent(conn, &intent_id).await? else {
+        return Ok(Outcome::Ignored("unknown PaymentIntent".into()));
+    };
+    if !payments::set_fingerprint(conn, payment.id, &fingerprint).await? {
+        return Ok(Outcome::Ignored(
+            "the payment's card is known already".into(),
+        ));
+    }
+    let held = match commission_rows::referral_of_payment(conn, payment.id).await? {
+        Some((commission, partner)) => {
+            crate::server::services::risk::screen(conn, partner, commission, payment.id, now)
+                .await?
+        }
+        None => None,
+    };
+    Ok(Outcome::Processed(format!(
+        "card recorded for payment {}{}",
+        payment.id,
+        held.map(|r| format!("; commission held: {r}"))
+            .unwrap_or_default()
+    )))
 }
 
 fn already(payment: &payments::PaymentRow) -> Outcome {

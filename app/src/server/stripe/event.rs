@@ -73,6 +73,20 @@ pub fn invoice_payment_intent(invoice: &Value) -> Option<String> {
     })
 }
 
+/// The card's fingerprint (Stripe's `payment_method_details.card.fingerprint`): on a charge, on
+/// a PaymentIntent's expanded `latest_charge`, or in its `charges` list (API versions before 2022).
+pub fn card_fingerprint(object: &Value) -> Option<String> {
+    let of_charge = |charge: &Value| {
+        charge["payment_method_details"]["card"]["fingerprint"]
+            .as_str()
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+    };
+    of_charge(object)
+        .or_else(|| of_charge(&object["latest_charge"]))
+        .or_else(|| of_charge(object["charges"]["data"].as_array()?.first()?))
+}
+
 /// The object's three-letter currency, upper case (our storage form).
 pub fn currency(object: &Value) -> String {
     object["currency"]

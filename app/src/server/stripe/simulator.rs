@@ -148,12 +148,14 @@ fn envelope_value(kind: &str, object: serde_json::Value) -> serde_json::Value {
     })
 }
 
-/// A `payment_intent.succeeded` event for a one-off payment.
+/// A `payment_intent.succeeded` event for a one-off payment, with its charge expanded (as Stripe
+/// sends it when asked) so the card's fingerprint is there.
 pub fn payment_intent_succeeded(
     intent_id: &str,
     amount: Cents,
     currency: &str,
     order_id: i64,
+    fingerprint: &str,
 ) -> Vec<u8> {
     envelope(
         "payment_intent.succeeded",
@@ -161,8 +163,24 @@ pub fn payment_intent_succeeded(
             "id": intent_id, "object": "payment_intent", "amount": amount.0, "amount_received": amount.0,
             "currency": currency.to_ascii_lowercase(), "status": "succeeded", "invoice": null,
             "metadata": { "order_id": order_id.to_string() },
+            "latest_charge": {
+                "id": sim_id("ch"), "object": "charge", "payment_intent": intent_id,
+                "payment_method_details": { "type": "card", "card": {
+                    "brand": "visa", "last4": "4242", "fingerprint": fingerprint,
+                }},
+            },
         }),
     )
+}
+
+/// The simulator's card belongs to the name on the account: two accounts in one person's name pay
+/// with the same card (so a self-referral can be tried out in test mode).
+pub fn card_fingerprint(first_name: &str, last_name: &str) -> String {
+    use sha2::Digest as _;
+    let name = format!("{} {}", first_name.trim(), last_name.trim()).to_lowercase();
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("sim{hex}")
 }
 
 /// An `invoice.payment_succeeded` event in the 2025 shape (subscription under `parent`, the
@@ -183,6 +201,18 @@ pub fn invoice_payment_succeeded(
                 "object": "invoice_payment", "status": "paid", "amount_paid": amount.0,
                 "payment": { "type": "payment_intent", "payment_intent": sim_id("pi") },
             }]},
+        }),
+    )
+}
+
+/// A `charge.refunded` event: the whole charge of the PaymentIntent refunded (2025 shape).
+pub fn charge_refunded(intent_id: &str, amount_cents: i64, currency: &str) -> Vec<u8> {
+    envelope(
+        "charge.refunded",
+        json!({
+            "id": sim_id("ch"), "object": "charge", "payment_intent": intent_id,
+            "amount": amount_cents, "amount_refunded": amount_cents, "refunded": true,
+            "currency": currency.to_ascii_lowercase(),
         }),
     )
 }

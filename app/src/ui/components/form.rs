@@ -31,6 +31,28 @@ where
     Signal::derive(move || on_field.get().or_else(|| other.get()))
 }
 
+/// Everything the last result of `action` has to say, for a page that shows no field beside its
+/// message (one-button forms): each field's message, or the error itself.
+pub fn error_messages<S>(action: ServerAction<S>) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|v| match v {
+            Some(Err(AppError::Invalid(errors))) if !errors.is_empty() => Some(
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Some(Err(e)) => Some(e.to_string()),
+            _ => None,
+        })
+    })
+}
+
 pub fn form_error<S>(action: ServerAction<S>, include_invalid: bool) -> Signal<Option<String>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
@@ -99,6 +121,9 @@ pub fn Field(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] value: Option<String>,
+    /// Shown while the field is empty (e.g. the value that applies then).
+    #[prop(optional, into)]
+    placeholder: Option<String>,
     /// The on-screen keyboard to offer, e.g. `decimal` for amounts.
     #[prop(optional)]
     inputmode: Option<&'static str>,
@@ -119,6 +144,7 @@ pub fn Field(
                 max=max
                 step=step
                 value=value
+                placeholder=placeholder
                 autocomplete=autocomplete
                 required=required
                 aria-invalid=invalid(error)

@@ -1,5 +1,8 @@
 use crate::api::admin::get_admin_overview;
+use crate::api::controls::list_risk_flags;
+use crate::dto::AppError;
 use crate::dto::admin::AdminOverview;
+use crate::dto::controls::RiskFlagLine;
 use crate::ui::components::notice::ErrorView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,12 +11,14 @@ use leptos_meta::Title;
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_admin_overview());
+    // For the open-flag count on the risk card.
+    let risk = Resource::new(|| (), |_| list_risk_flags(None));
     view! {
         <Title text="Admin" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(data) => view! { <Overview data /> }.into_any(),
+                    Ok(data) => view! { <Overview data risk /> }.into_any(),
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
                 }
             })}
@@ -22,7 +27,10 @@ pub fn AdminHomePage() -> impl IntoView {
 }
 
 #[component]
-fn Overview(data: AdminOverview) -> impl IntoView {
+fn Overview(
+    data: AdminOverview,
+    risk: Resource<Result<Vec<RiskFlagLine>, AppError>>,
+) -> impl IntoView {
     let stat = |label: &'static str, value: i64| {
         view! {
             <div class="rounded-lg border border-stone-200 bg-white p-4">
@@ -62,6 +70,43 @@ fn Overview(data: AdminOverview) -> impl IntoView {
                             </li>
                         }
                     }).collect_view()}
+                    <li>
+                        <a href="/admin/payouts/approval" class="block h-full rounded-lg border border-stone-200 bg-white p-4 hover:border-rose-300 hover:bg-rose-50" data-testid="approval-link">
+                            <span class="block font-medium text-rose-800">"Payout approval"</span>
+                            <span class="block text-sm text-stone-600">"The batch awaiting approval, and payouts held by an admin"</span>
+                        </a>
+                    </li>
+                    <li>
+                        <a href="/admin/risk" class="block h-full rounded-lg border border-stone-200 bg-white p-4 hover:border-rose-300 hover:bg-rose-50">
+                            <span class="block font-medium text-rose-800">"Risk flags"</span>
+                            <span class="block text-sm text-stone-600">"Referrals that look like the partner's own"</span>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    risk.await.ok().map(|flags| {
+                                        let open = flags.iter().filter(|f| f.status == "open").count();
+                                        let text = match open {
+                                            0 => "No open flag".to_owned(),
+                                            1 => "1 open flag".to_owned(),
+                                            n => format!("{n} open flags"),
+                                        };
+                                        view! { <span class="mt-2 block text-sm font-medium" data-testid="risk-open">{text}</span> }
+                                    })
+                                })}
+                            </Suspense>
+                        </a>
+                    </li>
+                    <li>
+                        <a href="/admin/metrics" class="block h-full rounded-lg border border-stone-200 bg-white p-4 hover:border-rose-300 hover:bg-rose-50" data-testid="metrics-card">
+                            <span class="block font-medium text-rose-800">"Program results"</span>
+                            <span class="block text-sm text-stone-600">"Referred revenue, new customers, commissions, payouts and top partners, by period"</span>
+                        </a>
+                    </li>
+                    <li>
+                        <a href="/admin/activity" class="block h-full rounded-lg border border-stone-200 bg-white p-4 hover:border-rose-300 hover:bg-rose-50">
+                            <span class="block font-medium text-rose-800">"Activity"</span>
+                            <span class="block text-sm text-stone-600">"Who changed what, and when: the audit log"</span>
+                        </a>
+                    </li>
                     <li>
                         <a href="/admin/settings" class="block h-full rounded-lg border border-stone-200 bg-white p-4 hover:border-rose-300 hover:bg-rose-50">
                             <span class="block font-medium text-rose-800">"Program settings"</span>

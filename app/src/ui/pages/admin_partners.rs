@@ -1,6 +1,7 @@
 //! Admin: partners (filter, search, paging, approve / suspend / reactivate) and the commission
 //! review (approve, reject with a reason, approve everything pending in the filtered list).
 
+use crate::api::controls::{get_activity, list_risk_flags};
 use crate::api::partners::{
     ApproveCommissions, RejectCommission, SetPartnerStatus, get_admin_partner, list_commissions,
     list_partners,
@@ -8,11 +9,15 @@ use crate::api::partners::{
 use crate::api::settings::SetPartnerTerms;
 use crate::dto::AppError;
 use crate::dto::Paged;
+use crate::dto::controls::{Activity, RiskFlagLine};
 use crate::dto::partners::{AdminPartnerDetail, AdminPartnerRow, CommissionLine, PartnerTerms};
 use crate::ui::components::form::{Field, action_error, field_error, form_error};
+use crate::ui::components::links::{CsvLink, page_link, with_query};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
+use crate::ui::pages::activity::ActivityRows;
 use crate::ui::pages::partner::CommissionRows;
+use crate::ui::pages::risk::RiskFlagsTable;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map, use_url};
@@ -25,25 +30,8 @@ fn query_param(name: &'static str) -> Memo<Option<String>> {
     Memo::new(move |_| query.read().get(name).filter(|s| !s.is_empty()))
 }
 
-/// `/path?k=v&…&page=N` from the current filters.
-fn page_link(path: &str, filters: &[(&str, Option<String>)], page: i64) -> String {
-    let mut parts: Vec<String> = filters
-        .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", urlencode(v))))
-        .collect();
-    parts.push(format!("page={page}"));
-    format!("{path}?{}", parts.join("&"))
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+/// How many of the partner's latest actions their page shows (the activity page has them all).
+const RECENT_ACTIVITY: usize = 10;
 
 #[component]
 pub fn AdminPartnersPage() -> impl IntoView {
@@ -194,12 +182,38 @@ pub fn AdminPartnerPage() -> impl IntoView {
             }
         },
     );
+    // The partner's latest actions and risk flags (after any change made on this page).
+    let activity = Resource::new(
+        move || {
+            (
+                id.get(),
+                set_status.version().get(),
+                approve.version().get(),
+                set_terms.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_activity(None, Some(id), None, None).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let flags = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => list_risk_flags(Some(id)).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Title text="Partner · Admin" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <PartnerDetail d set_status approve set_terms /> }.into_any(),
+                    Ok(d) => view! { <PartnerDetail d set_status approve set_terms activity flags /> }.into_any(),
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
                 }
             })}
@@ -213,6 +227,8 @@ fn PartnerDetail(
     set_status: ServerAction<SetPartnerStatus>,
     approve: ServerAction<ApproveCommissions>,
     set_terms: ServerAction<SetPartnerTerms>,
+    activity: Resource<Result<Activity, AppError>>,
+    flags: Resource<Result<Vec<RiskFlagLine>, AppError>>,
 ) -> impl IntoView {
     let error = action_error(set_status, "action");
     let id = d.row.id;
@@ -265,6 +281,13 @@ fn PartnerDetail(
                         <div class="rounded-lg border border-stone-200 bg-white p-3"><dt class="text-xs text-stone-600">{label}</dt><dd class="text-lg font-semibold tabular-nums">{value}</dd></div>
                     }).collect_view()}
             </dl>
+            <nav aria-label="This partner's records" class="flex flex-wrap gap-2">
+                <a class=LINK_BUTTON href=format!("/admin/partners/{id}/ledger") data-testid="partner-ledger-link">"Ledger"</a>
+                <a class=LINK_BUTTON href=format!("/admin/activity?partner_id={id}")>"Activity"</a>
+                <CsvLink href=format!("/admin/exports/commissions.csv?status=all&partner_id={id}") label="Commissions CSV" testid="partner-commissions-csv" />
+                <CsvLink href=format!("/admin/exports/ledger.csv?partner_id={id}") label="Ledger CSV" testid="partner-ledger-csv" />
+            </nav>
+            <PartnerRiskFlags flags />
             <PayoutSetupView setup=d.payout_setup.clone() />
             {d.florist.clone().map(|record| view! { <FloristRecordView record /> })}
             <TermsForm partner_id=id terms=d.terms.clone() action=set_terms />
@@ -286,7 +309,72 @@ fn PartnerDetail(
             } else {
                 view! { <CommissionRows rows=d.commissions admin=true /> }.into_any()
             }}
+            <PartnerActivity partner_id=id activity />
         </section>
+    }
+}
+
+const LINK_BUTTON: &str = "inline-flex min-h-11 items-center rounded-md border border-stone-300 bg-white px-3 py-2 text-sm font-medium text-stone-800 hover:bg-stone-100";
+
+/// The partner's latest actions (approvals, terms, payouts…), with a link to all of them.
+#[component]
+fn PartnerActivity(
+    partner_id: i64,
+    activity: Resource<Result<Activity, AppError>>,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby="activity-heading" class="space-y-3" data-testid="partner-activity">
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <h2 id="activity-heading" class="text-lg font-semibold">"Activity"</h2>
+                <a class="inline-block py-1 text-sm text-rose-700 underline" href=format!("/admin/activity?partner_id={partner_id}")>"All activity for this partner"</a>
+            </div>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match activity.await {
+                        Ok(a) if a.lines.rows.is_empty() => view! {
+                            <p class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center text-stone-600">"No activity for this partner yet."</p>
+                        }.into_any(),
+                        Ok(a) => {
+                            let rows = a.lines.rows.into_iter().take(RECENT_ACTIVITY).collect::<Vec<_>>();
+                            view! { <ActivityRows rows full=false /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorBanner message=e.to_string() /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The partner's risk flags, when there are any (resolved on the risk page).
+#[component]
+fn PartnerRiskFlags(flags: Resource<Result<Vec<RiskFlagLine>, AppError>>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match flags.await {
+                    Ok(flags) if flags.is_empty() => None,
+                    Ok(flags) => {
+                        let open = flags.iter().filter(|f| f.status == "open").count();
+                        Some(view! {
+                            <section aria-labelledby="risk-heading" class="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4" data-testid="partner-risk-flags">
+                                <h2 id="risk-heading" class="font-semibold text-amber-900">"Risk flags"</h2>
+                                <p class="text-sm text-amber-900">
+                                    {match open {
+                                        0 => "No open flag: every flag below was resolved.".to_owned(),
+                                        1 => "1 open flag: this partner's commissions are held until it is resolved. ".to_owned(),
+                                        n => format!("{n} open flags: this partner's commissions are held until they are resolved. "),
+                                    }}
+                                    {(open > 0).then(|| view! { <a class="font-medium underline" href="/admin/risk">"Resolve on the risk page"</a> })}
+                                </p>
+                                <RiskFlagsTable flags resolve=None show_partner=false />
+                            </section>
+                        }.into_any())
+                    }
+                    Err(e) => Some(view! { <ErrorBanner message=e.to_string() /> }.into_any()),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -309,21 +397,31 @@ fn TermsForm(
     };
     view! {
         <section aria-labelledby="terms-heading" class="rounded-lg border border-stone-200 bg-white p-4" data-testid="partner-terms">
-            <h2 id="terms-heading" class="font-semibold">"Rate and discount"</h2>
+            <h2 id="terms-heading" class="font-semibold">"Terms"</h2>
             <p class="mt-1 text-sm text-stone-700">
                 "Earns "<strong data-testid="terms-rate">{terms.rate.clone()}</strong>" ("{source(terms.rate_is_custom)}") · code gives "
                 <strong data-testid="terms-discount">{terms.discount.clone()}</strong>" off ("{source(terms.discount_is_custom)}")."
             </p>
+            <p class="mt-1 text-sm text-stone-700">
+                "Holding period "<strong data-testid="terms-holding">{terms.holding.clone()}</strong>" ("{source(!terms.holding_days.is_empty())}") · minimum payout "
+                <strong data-testid="terms-minimum">{terms.minimum.clone()}</strong>" ("{source(!terms.minimum_amount.is_empty())}")."
+            </p>
             <p class="text-xs text-stone-500">"Changes apply to checkouts and commissions from now on; earlier commissions keep the rate they were made at."</p>
             {saved.then(|| view! { <p role="status" class="mt-2 rounded-md bg-emerald-50 p-2 text-sm text-emerald-800">"Saved."</p> })}
-            <ActionForm action=action attr:class="mt-3 grid gap-3 sm:grid-cols-3 sm:items-start" attr:novalidate=true>
-                {move || general.get().map(|m| view! { <div class="sm:col-span-3"><ErrorBanner message=m /></div> })}
+            <ActionForm action=action attr:class="mt-3 grid gap-3 sm:grid-cols-2 sm:items-start" attr:novalidate=true>
+                {move || general.get().map(|m| view! { <div class="sm:col-span-2"><ErrorBanner message=m /></div> })}
                 <input type="hidden" name="partner_id" value=partner_id.to_string() />
                 <Field label="Referral rate (%)" name="rate" value=terms.rate_percent.clone()
                     hint=format!("Empty: the program's {}.", terms.program_rate) error=field_error(action, "rate") />
                 <Field label="Discount for new customers" name="discount" value=terms.discount_amount.clone()
                     hint=format!("Empty: the program's {}.", terms.program_discount) error=field_error(action, "discount") />
-                <button type="submit" class="mt-6 rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-800 disabled:opacity-60 sm:justify-self-start"
+                <Field label="Holding period (days)" name="holding_days" value=terms.holding_days.clone()
+                    placeholder=terms.program_holding.clone() inputmode="numeric"
+                    hint=format!("Empty: the program's {}.", terms.program_holding) error=field_error(action, "holding_days") />
+                <Field label="Minimum payout" name="minimum" value=terms.minimum_amount.clone()
+                    placeholder=terms.program_minimum.clone() inputmode="decimal"
+                    hint=format!("Empty: the program's {}.", terms.program_minimum) error=field_error(action, "minimum") />
+                <button type="submit" class="rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-800 disabled:opacity-60 sm:justify-self-start"
                     disabled=move || action.pending().get()>"Save terms"</button>
             </ActionForm>
         </section>
@@ -383,6 +481,8 @@ pub fn AdminCommissionsPage() -> impl IntoView {
                 </label>
                 <button type="submit" class=SMALL_BUTTON>"Filter"</button>
                 {partner.get_untracked().map(|_| view! { <a class="text-sm text-rose-700 underline" href="/admin/commissions">"All partners"</a> })}
+                <span class="flex-1"></span>
+                <CsvLink href=with_query("/admin/exports/commissions.csv", &[("status", status.get_untracked()), ("partner_id", partner.get_untracked())]) />
             </form>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -1,4 +1,5 @@
-//! Admin: the partner program's settings (referral rate and new-customer discount).
+//! Admin: the partner program's settings (referral rate, new-customer discount, and the payout
+//! controls: holding period, minimum payout and batch approval).
 
 use crate::api::settings::{UpdateProgramSettings, get_program_settings};
 use crate::dto::partners::ProgramSettings;
@@ -22,6 +23,15 @@ pub fn AdminSettingsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// "7 days after the payment", "as soon as they are approved".
+fn holding_text(days: i64) -> String {
+    match days {
+        0 => "as soon as they are approved".to_owned(),
+        1 => "1 day after the payment".to_owned(),
+        n => format!("{n} days after the payment"),
     }
 }
 
@@ -57,6 +67,31 @@ fn SettingsForm(s: ProgramSettings, action: ServerAction<UpdateProgramSettings>)
                 <Field label="Discount for a new customer's first order" name="discount" value=s.discount_amount.clone() required=true
                     hint="An amount like 5 or 7.50. A charge never drops below 0.50. Orders already at checkout keep their discount."
                     error=field_error(action, "discount") />
+                <fieldset class="space-y-4 border-t border-stone-200 pt-4">
+                    <legend class="text-base font-semibold">"Payouts"</legend>
+                    <p class="text-sm text-stone-600" data-testid="program-payout-terms">
+                        "Now: commissions become payable "<strong>{holding_text(s.holding_days)}</strong>
+                        "; payouts are sent once a partner's payable balance reaches "<strong>{s.minimum.clone()}</strong>"."
+                    </p>
+                    <Field label="Holding period (days)" name="holding_days" kind="number" inputmode="numeric" min="0" step="1"
+                        value=s.holding_days.to_string() required=true
+                        hint="Days a commission waits after its payment before it can be paid (refunds and disputes usually come in this time). 0 pays at the next run."
+                        error=field_error(action, "holding_days") />
+                    <Field label="Minimum payout" name="minimum" inputmode="decimal" value=s.minimum_amount.clone() required=true
+                        hint="An amount like 20 or 25.50. A smaller payable balance carries over to the next run. 0 pays any balance."
+                        error=field_error(action, "minimum") />
+                    <div class="space-y-1">
+                        <label class="flex min-h-11 items-center gap-3 text-sm font-medium text-stone-800">
+                            <input type="checkbox" name="approve_payouts" value="on" checked=s.approve_payouts class="size-5"
+                                aria-describedby="field-approve_payouts-hint" data-testid="approve-payouts" />
+                            "Payout batches wait for an admin's approval"
+                        </label>
+                        <p id="field-approve_payouts-hint" class="text-xs text-stone-500">
+                            "When ticked, a payout run prepares payouts but sends none: an admin approves them on "
+                            <a class="underline" href="/admin/payouts/approval">"the approval page"</a>"."
+                        </p>
+                    </div>
+                </fieldset>
                 <SubmitButton pending=action.pending().into() label="Save settings" busy="Saving…" />
             </ActionForm>
         </section>

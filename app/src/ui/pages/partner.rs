@@ -7,8 +7,9 @@ use crate::api::settings::get_program_terms;
 use crate::domain::order::COUNTRIES;
 use crate::dto::AppError;
 use crate::dto::delivery::{FloristPanel, FloristRequestLine};
-use crate::dto::partners::{CommissionLine, MonthBar, PartnerDashboard};
+use crate::dto::partners::{CommissionLine, PartnerDashboard};
 use crate::ui::components::areas::AreaRows;
+use crate::ui::components::chart::{BarChart, Stat};
 use crate::ui::components::form::{Field, SelectField, SubmitButton, field_error, form_error};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
@@ -174,16 +175,6 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn Stat(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
-    view! {
-        <div class="rounded-lg border border-stone-200 bg-white p-4">
-            <dt class="text-sm text-stone-600">{label}</dt>
-            <dd class="mt-1 text-2xl font-semibold tabular-nums" data-testid=testid>{value}</dd>
-        </div>
-    }
-}
-
-#[component]
 fn Dashboard(d: PartnerDashboard) -> impl IntoView {
     let banner = match d.status.as_str() {
         "pending" => Some((
@@ -214,6 +205,8 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
             })}
             {d.code.clone().map(|code| view! { <CodeCard code share=d.share_link.clone() discount=d.discount.clone() active=d.code_active /> })}
             <p class="text-sm"><a class="inline-block py-1 font-medium text-rose-700 underline" href="/partner/payouts" data-testid="payouts-link">"Payouts"</a>" — what was paid to you, when, and what waits for the next payout."</p>
+            <p class="text-sm"><a class="inline-block py-1 font-medium text-rose-700 underline" href="/partner/ledger" data-testid="ledger-link">"Ledger"</a>" — every amount you earned and were paid, what is payable and when, and your balance."</p>
+            <p class="text-sm"><a class="inline-block py-1 font-medium text-rose-700 underline" href="/partner/metrics" data-testid="metrics-link">"Results by period"</a>" — what your customers spent, new customers, commissions and payouts for a month, quarter, year or dates you pick."</p>
             {match d.florist.clone() {
                 Some(panel) => view! {
                     <FloristPanelView panel active=d.status == "active" />
@@ -237,7 +230,8 @@ fn Dashboard(d: PartnerDashboard) -> impl IntoView {
                 <Stat label="Paid out" value=d.paid.clone() testid="paid-total" />
                 <Stat label="Rejected" value=d.rejected.clone() testid="rejected-total" />
             </dl>
-            <EarningsChart months=d.months.clone() />
+            <BarChart caption="Earnings per month (last 12 months)" bars=d.months.clone()
+                empty="Nothing earned yet: bars appear here month by month." testid="earnings-chart" />
             <EmailSettings on=d.email_commissions />
             {if no_commissions {
                 view! {
@@ -394,46 +388,6 @@ fn CodeCard(code: String, share: Option<String>, discount: String, active: bool)
                 <p class="mt-2 break-all text-sm text-rose-900">"Share link: "<a class="underline" href=share.clone() data-testid="share-link">{share.clone()}</a></p>
             })}
         </div>
-    }
-}
-
-/// Earnings per month (pending, approved and paid) as an SVG bar chart with a text alternative.
-#[component]
-fn EarningsChart(months: Vec<MonthBar>) -> impl IntoView {
-    let max = months.iter().map(|m| m.cents).max().unwrap_or(0).max(1);
-    let (width, height, gap) = (600.0_f64, 160.0_f64, 8.0_f64);
-    let n = months.len().max(1) as f64;
-    let bar = (width - gap * (n - 1.0)) / n;
-    let total: i64 = months.iter().map(|m| m.cents).sum();
-    let summary = months
-        .iter()
-        .map(|m| format!("{}: {}", m.title, m.amount))
-        .collect::<Vec<_>>()
-        .join("; ");
-    view! {
-        <figure class="rounded-lg border border-stone-200 bg-white p-4">
-            <figcaption class="mb-3 text-sm font-medium">"Earnings per month (last 12 months)"</figcaption>
-            <svg viewBox=format!("0 0 {width} {}", height + 1.0) class="h-auto w-full" role="img" aria-label=format!("Earnings per month. {summary}")>
-                {months.iter().enumerate().map(|(i, m)| {
-                    let h = if m.cents == 0 { 0.0 } else { (m.cents as f64 / max as f64 * height).max(2.0) };
-                    let x = i as f64 * (bar + gap);
-                    view! {
-                        <g>
-                            <title>{format!("{}: {}", m.title, m.amount)}</title>
-                            <rect x=x y=height - h width=bar height=h rx="3" class="fill-rose-600" />
-                        </g>
-                    }
-                }).collect_view()}
-                <line x1="0" y1=height x2=width y2=height class="stroke-stone-300" />
-            </svg>
-            // Month names as HTML under the bars, so they stay readable on a phone (in the SVG they
-            // shrank with it to 7 px).
-            // Always 12 months (the service fills empty ones), one column each.
-            <div class="mt-1 grid grid-cols-12 text-center text-xs text-stone-500" aria-hidden="true">
-                {months.iter().map(|m| view! { <span>{m.label.clone()}</span> }).collect_view()}
-            </div>
-            {(total == 0).then(|| view! { <p class="mt-2 text-sm text-stone-500">"Nothing earned yet: bars appear here month by month."</p> })}
-        </figure>
     }
 }
 

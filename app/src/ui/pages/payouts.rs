@@ -6,7 +6,8 @@
 
 use crate::api::payouts::{RetryPayout, get_my_payouts, get_payout, list_payouts};
 use crate::dto::payouts::{AdminPayouts, PartnerPayouts, PayoutDetail, PayoutListed, PayoutSetup};
-use crate::ui::components::form::form_error;
+use crate::ui::components::form::error_messages;
+use crate::ui::components::links::{CsvLink, with_query};
 use crate::ui::components::notice::{ErrorBanner, ErrorView};
 use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
@@ -22,12 +23,13 @@ fn status_class(status: &str) -> &'static str {
         "completed" => "bg-emerald-100 text-emerald-800",
         "failed" => "bg-red-100 text-red-800",
         "on_hold" => "bg-amber-100 text-amber-900",
+        "awaiting_approval" => "bg-blue-100 text-blue-900",
         _ => "bg-sky-100 text-sky-900",
     }
 }
 
 #[component]
-fn StatusPill(status: String, label: String) -> impl IntoView {
+pub fn StatusPill(status: String, label: String) -> impl IntoView {
     view! {
         <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {}", status_class(&status)) data-testid="payout-status">{label}</span>
     }
@@ -68,6 +70,12 @@ pub fn PartnerPayoutsPage() -> impl IntoView {
         <section class="space-y-5">
             <nav class="text-sm text-stone-600"><a class="inline-block py-1 underline" href="/partner/dashboard">"Dashboard"</a>" / Payouts"</nav>
             <h1 class="text-2xl font-semibold">"Payouts"</h1>
+            <div class="flex flex-wrap items-center gap-2">
+                <a class=BUTTON_QUIET href="/partner/ledger" data-testid="ledger-link">"Ledger: every amount, with your balance"</a>
+                <CsvLink href="/partner/exports/payouts.csv" label="Payouts CSV" testid="payouts-csv" />
+                <CsvLink href="/partner/exports/commissions.csv" label="Commissions CSV" testid="commissions-csv" />
+                <CsvLink href="/partner/exports/ledger.csv" label="Ledger CSV" testid="ledger-csv" />
+            </div>
             {banner.map(|(ok, text)| if ok {
                 view! { <p role="status" class="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="payouts-notice">{text}</p> }.into_any()
             } else {
@@ -150,6 +158,10 @@ fn Payouts(d: PartnerPayouts) -> impl IntoView {
                     </dl>
                 }.into_any()
             }}
+            <p class="mt-2 text-sm text-stone-600">
+                "Your "<a class="font-medium text-rose-700 underline" href="/partner/ledger">"ledger"</a>
+                " shows when each commission becomes payable, anything taken back from the next payout, and how much is left to reach the minimum payout."
+            </p>
         </div>
         {if d.payouts.rows.is_empty() {
             view! { <p class="rounded-lg border border-dashed border-stone-300 bg-white p-6 text-center text-stone-600" data-testid="no-payouts">"No payouts yet. Your first one appears here once something you earned is paid out."</p> }.into_any()
@@ -283,13 +295,18 @@ pub fn AdminPayoutsPage() -> impl IntoView {
         move || (status.get(), page.get(), retry.version().get()),
         |(status, page, _)| list_payouts(status, page),
     );
-    let problem = form_error(retry, true);
+    // What the service said ("This payout waits for an admin's approval"…).
+    let problem = error_messages(retry);
     let done = move || retry.value().get().and_then(Result::ok);
     view! {
         <Title text="Payouts · Admin" />
         <section class="space-y-5">
             <nav class="text-sm text-stone-600"><a class="inline-block py-1 underline" href="/admin">"Admin"</a>" / Payouts"</nav>
             <h1 class="text-2xl font-semibold">"Payouts"</h1>
+            <div class="flex flex-wrap items-center gap-2">
+                <a class=BUTTON_QUIET href="/admin/payouts/approval" data-testid="approval-link">"Batch awaiting approval"</a>
+                <CsvLink href=with_query("/admin/exports/payouts.csv", &[("status", status.get_untracked())]) />
+            </div>
             <p class="text-sm text-stone-600">"Deliveries are paid weekly and commissions monthly (or with "<code>"futureflower jobs payouts --type …"</code>"). A payout is never sent twice: a held or unconfirmed one can be retried safely."</p>
             {move || problem.get().map(|m| view! { <ErrorBanner message=m /> })}
             {move || done().map(|m| view! { <p role="status" class="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm" data-testid="retry-result">{m}</p> })}
@@ -357,6 +374,7 @@ fn AdminList(d: AdminPayouts, retry: ServerAction<RetryPayout>) -> impl IntoView
 
 #[component]
 fn AdminRow(p: PayoutListed, retry: ServerAction<RetryPayout>) -> impl IntoView {
+    // Not `awaiting_approval`: an admin approves those on the approval page.
     let retryable = matches!(
         p.status.as_str(),
         "failed" | "on_hold" | "processing" | "pending"

@@ -1,5 +1,6 @@
-//! Partner program load: discount-code checks, and the partner dashboard for a partner with
-//! 10,000 commissions, over HTTP against the real server (full SSR page, as a browser gets it).
+//! Partner program load: discount-code checks, and the pages of a partner with 10,000 commissions
+//! (dashboard, ledger, this year's results), over HTTP against the real server (full SSR pages, as
+//! a browser gets them).
 //!
 //! `cargo bench --bench partners` (SQLite) or add `--no-default-features --features postgres`.
 //! Settings: `BENCH_COMMISSIONS` (default 10000), `BENCH_REQUESTS` (default 2000 per scenario),
@@ -163,29 +164,48 @@ async fn main() {
         html.contains(&format!("{commissions} commissions")),
         "dashboard shows every commission"
     );
-    eprintln!("rendering the dashboard {requests} times, {concurrency} at a time…");
+    let pages = [
+        (
+            "/partner/dashboard",
+            format!("dashboard ({commissions} commissions)"),
+        ),
+        // The ledger's running balance covers every movement before the page shown.
+        (
+            "/partner/ledger",
+            format!("ledger, first page ({commissions} commissions)"),
+        ),
+        (
+            "/partner/metrics?period=year",
+            format!("results, this year ({commissions} commissions)"),
+        ),
+    ];
+    for (path, name) in pages {
+        let (mut latencies, elapsed) = load_page(&partner, &app, path, requests, concurrency).await;
+        report(&name, &mut latencies, elapsed, concurrency);
+    }
+}
+
+/// Gets a whole server-rendered page `requests` times, `concurrency` at a time; each latency and
+/// the time they took together.
+async fn load_page(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    requests: usize,
+    concurrency: usize,
+) -> (Vec<Duration>, Duration) {
+    eprintln!("rendering {path} {requests} times, {concurrency} at a time…");
     let started = Instant::now();
-    let partner = &partner;
-    let app_ref = &app;
-    let mut latencies: Vec<Duration> = futures::stream::iter(0..requests)
+    let latencies = futures::stream::iter(0..requests)
         .map(|_| async move {
             let t = Instant::now();
-            let r = partner
-                .get(app_ref.url("/partner/dashboard"))
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success());
+            let r = client.get(app.url(path)).send().await.unwrap();
+            assert!(r.status().is_success(), "{path}: {}", r.status());
             r.bytes().await.unwrap();
             t.elapsed()
         })
         .buffer_unordered(concurrency)
         .collect()
         .await;
-    report(
-        &format!("dashboard ({commissions} commissions)"),
-        &mut latencies,
-        started.elapsed(),
-        concurrency,
-    );
+    (latencies, started.elapsed())
 }

@@ -11,6 +11,10 @@ const baseURL = `http://127.0.0.1:${port}`;
 process.env.E2E_DATA_DIR ||= mkdtempSync(join(tmpdir(), 'ff-e2e-'));
 const dataDir = process.env.E2E_DATA_DIR;
 process.env.E2E_MAIL_DIR = join(dataDir, 'mail');
+// The server binary, relative to end2end/: the release build by default; ./test.sh points it at the
+// debug binary its test step already built (with the release front end's hash.txt beside it).
+process.env.E2E_SERVER ||= '../target/release/futureflower';
+const server = process.env.E2E_SERVER;
 
 export default defineConfig({
   testDir: './tests',
@@ -39,7 +43,7 @@ export default defineConfig({
   ],
   webServer: {
     // An admin for the partner journey, then the server (admin create reads the password from stdin).
-    command: `sh -c 'printf "%s\\n" "$E2E_ADMIN_PASSWORD" | ../target/release/futureflower admin create --email admin@e2e.test && exec ../target/release/futureflower serve'`,
+    command: `sh -c 'printf "%s\\n" "$E2E_ADMIN_PASSWORD" | ${server} admin create --email admin@e2e.test && exec ${server} serve'`,
     url: `${baseURL}/healthz`,
     timeout: 60_000,
     reuseExistingServer: false,

@@ -51,7 +51,8 @@ npm_install() {
   fi
 }
 
-# build_site: the release build of the server, wasm, js and css, with hashed file names and each
+# build_site [ARGS]: the release build of the server, wasm, js and css (ARGS go to cargo leptos build:
+# --frontend-only leaves the server out), with hashed file names and each
 # file precompressed beside it (brotli and gzip). cargo-leptos writes its .gz at a fast level; it is
 # redone at gzip -9 (about 14% smaller for the wasm), since it is made once and served many times.
 build_site() {

@@ -1,7 +1,7 @@
 // Shared steps for the browser tests.
 import { expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 /** Waits until the page's islands have hydrated, so clicks go through them (only pages with an
  *  island load the wasm bundle: checkout and the partner dashboard). */
@@ -59,7 +59,7 @@ export async function runJob(info, siteUrl, args) {
   };
   let out = '';
   for (let attempt = 0; attempt < 5; attempt++) {
-    const run = spawnSync(join(end2end, '../target/release/futureflower'), args, {
+    const run = spawnSync(resolve(end2end, process.env.E2E_SERVER), args, {
       cwd: end2end, env, encoding: 'utf8', timeout: 60_000,
     });
     out = `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;

@@ -22,6 +22,9 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   const stamp = `${Date.now()}`;
   const partnerEmail = `rosie.${stamp}.${info.project.name}@example.com`;
   const business = `Rosie ${info.project.name} ${stamp.slice(-5)}`;
+  // The pages' Content-Security-Policy allows no inline style: anything refused would be drawn wrong.
+  const refused = [];
+  page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) refused.push(m.text()); });
 
   // 1. The partner registers from the landing page and lands on a dashboard awaiting approval.
   await page.goto('/');
@@ -89,7 +92,7 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await page.screenshot({ path: `screenshots/${info.project.name}-partner-dashboard.png`, fullPage: true });
   await logOut(page);
 
-  // 5. The admin approves it from the review page.
+  // 5. The admin approves it from the review page, gives the partner its own terms and clears a risk flag.
   await logIn(page, ADMIN.email, ADMIN.password);
   await page.goto(`/admin/partners?q=${encodeURIComponent(code)}`);
   await page.getByRole('link', { name: business }).click();
@@ -107,6 +110,20 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await page.getByRole('button', { name: 'Save terms' }).click();
   await expect(page.getByTestId('terms-holding')).toHaveText('0 days');
   await expect(page.getByTestId('terms-minimum')).toHaveText('$0.00');
+  // The partner and the customer came from one address (one browser here), so the risk check held
+  // the commission; the partner's page says why, and the admin clears it on the risk page.
+  const flag = page.getByTestId('risk-flag');
+  await expect(flag).toHaveCount(1);
+  await expect(flag.getByTestId('risk-detail')).toContainText("signed up from the partner's address");
+  await page.goto('/admin');
+  await expect(page.getByTestId('risk-open')).toContainText(/^[1-9]\d* open flags?$/);
+  await page.goto('/admin/risk');
+  const ours = page.getByTestId('risk-flag').filter({ hasText: business });
+  await expect(ours.getByTestId('risk-status')).toHaveText('Open');
+  await ours.getByTestId('risk-clear').click();
+  await expect(page.getByTestId('risk-resolved')).toBeVisible();
+  await expect(ours.getByTestId('risk-status')).toHaveText('Cleared');
+  await page.screenshot({ path: `screenshots/${info.project.name}-admin-risk.png`, fullPage: true });
   await logOut(page);
 
   // 6. The dashboard shows it approved.
@@ -155,21 +172,29 @@ test('partner registers, admin approves, a customer uses the code, the commissio
   await expect(page.getByTestId('metric-earned')).toHaveText('$3.75');
   await expect(page.getByTestId('metric-paid-out')).toHaveText('$3.75');
   await expect(page.getByTestId('metric-new-customers')).toHaveText('1');
+  // The chart's labels sit in one row under the bars, first to last.
+  const labels = page.getByTestId('chart-labels').locator('span');
+  const [first, last] = [await labels.first().boundingBox(), await labels.last().boundingBox()];
+  expect(last.y).toBe(first.y);
+  expect(last.x).toBeGreaterThan(first.x);
   await page.getByTestId('period-year').click();
   await expect(page.getByTestId('period-year')).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('metric-earned')).toHaveText('$3.75');
   await page.screenshot({ path: `screenshots/${info.project.name}-partner-metrics.png`, fullPage: true });
   await logOut(page);
 
-  // 11. The admin's activity log has the approvals and the terms change, newest first.
+  // 11. The admin's activity log has the approvals, the terms change and the cleared flag.
   await logIn(page, ADMIN.email, ADMIN.password);
   await page.goto('/admin/activity');
-  await expect(page.getByText('partner.terms').first()).toBeVisible();
-  await expect(page.getByText('commission.approve').first()).toBeVisible();
+  const action = (name) => page.getByTestId('activity-action').filter({ hasText: name }).first();
+  await expect(action('partner.terms')).toBeVisible();
+  await expect(action('commission.approve')).toBeVisible();
+  await expect(action('risk.clear')).toBeVisible();
   await page.screenshot({ path: `screenshots/${info.project.name}-admin-activity.png`, fullPage: true });
 
   // 12. The program's results list the partner among this month's top partners.
   await page.goto('/admin/metrics');
   await expect(page.getByTestId('top-partner-name').filter({ hasText: business })).toBeVisible();
   await page.screenshot({ path: `screenshots/${info.project.name}-admin-metrics.png`, fullPage: true });
+  expect(refused).toEqual([]);
 });

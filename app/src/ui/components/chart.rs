@@ -54,9 +54,11 @@ pub fn BarChart(
                 }).collect_view()}
                 <line x1="0" y1=height x2=width y2=height class="stroke-stone-300" />
             </svg>
-            <div class="mt-1 grid text-center text-xs text-stone-500" style=format!("grid-template-columns: repeat({n}, minmax(0, 1fr))") aria-hidden="true">
+            // One equal flex cell per bar (not an inline grid style: the CSP allows no inline
+            // styles); a label wider than its cell overflows evenly on both sides of it.
+            <div class="mt-1 flex text-xs text-stone-500" aria-hidden="true" data-testid="chart-labels">
                 {bars.iter().enumerate().map(|(i, b)| {
-                    view! { <span class="overflow-visible whitespace-nowrap">{(i % every == 0).then(|| b.label.clone())}</span> }
+                    view! { <span class="flex min-w-0 flex-1 basis-0 justify-center whitespace-nowrap">{(i % every == 0).then(|| b.label.clone())}</span> }
                 }).collect_view()}
             </div>
             {(total == 0).then(|| view! { <p class="mt-2 text-sm text-stone-500">{empty}</p> })}

@@ -166,39 +166,28 @@ pub fn AdminPartnerPage() -> impl IntoView {
     let set_status = ServerAction::<SetPartnerStatus>::new();
     let approve = ServerAction::<ApproveCommissions>::new();
     let set_terms = ServerAction::<SetPartnerTerms>::new();
-    let detail = Resource::new(
-        move || {
-            (
-                id.get(),
-                set_status.version().get(),
-                approve.version().get(),
-                set_terms.version().get(),
-            )
-        },
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_admin_partner(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    // The partner, refetched after any change made on this page.
+    let changed = move || {
+        (
+            id.get(),
+            set_status.version().get(),
+            approve.version().get(),
+            set_terms.version().get(),
+        )
+    };
+    let detail = Resource::new(changed, |(id, ..)| async move {
+        match id {
+            Some(id) => get_admin_partner(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     // The partner's latest actions and risk flags (after any change made on this page).
-    let activity = Resource::new(
-        move || {
-            (
-                id.get(),
-                set_status.version().get(),
-                approve.version().get(),
-                set_terms.version().get(),
-            )
-        },
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_activity(None, Some(id), None, None).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let activity = Resource::new(changed, |(id, ..)| async move {
+        match id {
+            Some(id) => get_activity(None, Some(id), None, None).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     let flags = Resource::new(
         move || id.get(),
         |id| async move {

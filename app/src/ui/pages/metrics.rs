@@ -226,9 +226,10 @@ fn TopPartners(top: Vec<TopPartnerLine>) -> impl IntoView {
                                         </th>
                                         <td class="min-w-48 px-4 py-2">
                                             <div class="flex items-center gap-2">
-                                                <span class="block h-3 w-24 shrink-0 rounded bg-stone-100 sm:w-40" aria-hidden="true">
-                                                    <span class="block h-3 rounded bg-rose-600" style=format!("width: {width:.0}%")></span>
-                                                </span>
+                                                // SVG attributes, not an inline style (the CSP allows none).
+                                                <svg viewBox="0 0 100 1" preserveAspectRatio="none" class="h-3 w-24 shrink-0 rounded bg-stone-100 sm:w-40" aria-hidden="true" data-testid="top-partner-bar">
+                                                    <rect width=format!("{width:.0}") height="1" class="fill-rose-600" />
+                                                </svg>
                                                 <span class="tabular-nums" data-testid="top-partner-revenue">{t.revenue}</span>
                                             </div>
                                         </td>

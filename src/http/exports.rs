@@ -14,7 +14,9 @@ use app::server::db::commissions::{self as commission_rows, CommissionFilter, Co
 use app::server::db::ledger::{self as ledger_rows, Movement};
 use app::server::db::partners;
 use app::server::db::payouts::{self as payout_rows, PayoutFilter, PayoutRow};
-use app::server::services::{activity, commissions, ledger};
+use app::server::services::{
+    activity, commissions, ledger, partners as partner_views, payout_views,
+};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -149,7 +151,8 @@ const COMMISSION_COLUMNS: &[&str] = &[
     "note",
 ];
 
-fn commission_cells(state: &AppState, row: CommissionRow) -> Vec<Cell> {
+fn commission_cells(state: &AppState, row: CommissionRow, admin: bool) -> Vec<Cell> {
+    let customer = partner_views::customer_name(&row, admin).unwrap_or_default();
     vec![
         Cell::plain(row.id),
         when(state, row.created_at),
@@ -157,15 +160,7 @@ fn commission_cells(state: &AppState, row: CommissionRow) -> Vec<Cell> {
         Cell::text(row.business_name),
         Cell::plain(row.commission_type),
         Cell::plain(row.order_id.map(|o| o.to_string()).unwrap_or_default()),
-        Cell::text(
-            format!(
-                "{} {}",
-                row.customer_first_name.unwrap_or_default(),
-                row.customer_last_name.unwrap_or_default()
-            )
-            .trim()
-            .to_owned(),
-        ),
+        Cell::text(customer),
         Cell::amount(row.amount_cents),
         Cell::plain(&state.settings.currency),
         Cell::plain(row.status),
@@ -174,14 +169,14 @@ fn commission_cells(state: &AppState, row: CommissionRow) -> Vec<Cell> {
     ]
 }
 
-fn commissions_csv(state: AppState, filter: CommissionFilter) -> Response {
+fn commissions_csv(state: AppState, filter: CommissionFilter, admin: bool) -> Response {
     attachment(
         "commissions.csv",
         COMMISSION_COLUMNS,
         move |sink| async move {
             let mut query = commission_rows::export_query(&filter);
             let rows = query.build_query_as::<CommissionRow>().fetch(&state.db);
-            drain(sink, rows, |row| commission_cells(&state, row)).await
+            drain(sink, rows, |row| commission_cells(&state, row, admin)).await
         },
     )
 }
@@ -202,6 +197,7 @@ const PAYOUT_COLUMNS: &[&str] = &[
 ];
 
 fn payout_cells(state: &AppState, row: PayoutRow, admin: bool) -> Vec<Cell> {
+    let reason = payout_views::shown_reason(&row, admin);
     vec![
         Cell::plain(row.id),
         when(state, row.created_at),
@@ -219,7 +215,7 @@ fn payout_cells(state: &AppState, row: PayoutRow, admin: bool) -> Vec<Cell> {
         }),
         row.completed_at
             .map_or_else(|| Cell::plain(""), |at| when(state, at)),
-        Cell::text(row.reason),
+        Cell::text(reason),
     ]
 }
 
@@ -295,7 +291,7 @@ fn activity_cells(state: &AppState, row: AuditRow) -> Vec<Cell> {
         Cell::text(row.business_name.unwrap_or_default()),
         Cell::text(row.before_value),
         Cell::text(row.after_value),
-        Cell::plain(row.request_id),
+        Cell::text(row.request_id),
     ]
 }
 
@@ -311,7 +307,7 @@ pub async fn admin_commissions(
         params.get("status").map(String::as_str),
         id_param(&params, "partner_id"),
     );
-    commissions_csv(state, filter)
+    commissions_csv(state, filter, true)
 }
 
 pub async fn admin_payouts(
@@ -371,7 +367,7 @@ pub async fn my_commissions(State(state): State<AppState>, auth: AuthSession) ->
         partner_id: Some(partner_id),
         status: None,
     };
-    commissions_csv(state, filter)
+    commissions_csv(state, filter, false)
 }
 
 pub async fn my_payouts(State(state): State<AppState>, auth: AuthSession) -> Response {

@@ -268,6 +268,15 @@ async fn with_approval_on_nothing_is_sent_before_approval_and_a_held_payout_neve
         stripe.transfers().is_empty(),
         "a held payout is never sent by a run"
     );
+    // Nor by a run that read it before the hold (it reads a batch, then sends minutes later).
+    let mut conn = app.pool.acquire().await.unwrap();
+    assert!(
+        !app::server::db::payouts::claim(&mut conn, payout, 0, now + Duration::hours(4))
+            .await
+            .unwrap(),
+        "a hold made after a run read the payout still stops its send"
+    );
+    drop(conn);
     let retry = app
         .submit(
             "/admin/payouts",
@@ -321,6 +330,40 @@ async fn with_approval_on_nothing_is_sent_before_approval_and_a_held_payout_neve
     assert_eq!(audit_count(&app, "payout.hold").await, 1);
     assert_eq!(audit_count(&app, "payout.approve").await, 1);
     assert_eq!(audit_count(&app, "settings.update").await, 1);
+
+    // "Approve all" approves the batch the page showed, never a payout prepared after it.
+    app.log_out().await;
+    referred_payment(&app, &code, "c2@example.com", "fp2").await;
+    approve_all(&app, partner).await;
+    run(&app, PayoutType::Commission, now + Duration::hours(6)).await;
+    let later = payouts(&app).await[1].0;
+    app.log_in(ADMIN, PASSWORD).await;
+    let (_, html) = app.page("/admin/payouts/approval").await;
+    assert!(
+        html.contains(&format!("name=\"up_to\" value=\"{later}\"")),
+        "{html}"
+    );
+    let stale = app
+        .submit(
+            "/admin/payouts/approval",
+            "/api/admin/payouts/approve",
+            &[("up_to", &(later - 1).to_string())],
+        )
+        .await;
+    assert!(location_path(&stale).contains("__err="));
+    assert_eq!(payouts(&app).await[1].1, "awaiting_approval");
+    let r = app
+        .submit(
+            "/admin/payouts/approval",
+            "/api/admin/payouts/approve",
+            &[("up_to", &later.to_string())],
+        )
+        .await;
+    assert_eq!(
+        location_path(&r),
+        "/admin/payouts/approval?approved=1&sent=1"
+    );
+    assert_eq!(transfers(&stripe).await, vec![500, 500]);
     assert_reconciled(&app).await;
 }
 
@@ -460,7 +503,7 @@ async fn a_self_referral_by_the_partners_own_card_is_held_never_paid_and_resolve
 }
 
 /// Every partner's ledger ends where its totals and the reconcile check's sums say it must.
-async fn assert_ledgers_agree(app: &TestApp, partner: i64, step: &str) {
+pub(crate) async fn assert_ledgers_agree(app: &TestApp, partner: i64, step: &str) {
     use app::server::db::ledger;
     let latest = ledger::page(&app.pool, partner, 0, 1).await.unwrap();
     let last_balance = latest.first().map_or(0, |m| m.balance_cents);
@@ -753,6 +796,7 @@ async fn csv_exports_download_what_the_page_shows_and_reparse_to_the_same_rows()
     for (row, (id, cents, status)) in rows[1..].iter().zip(&db) {
         assert_eq!(row[0], id.to_string());
         assert_eq!(row[3], "Rosie's \"Best\", Roses");
+        assert_eq!(row[6], "Cora Tester", "admins see the whole name");
         assert_eq!(row[7], format!("{}.{:02}", cents / 100, cents % 100));
         assert_eq!(&row[9], status);
     }
@@ -784,6 +828,10 @@ async fn csv_exports_download_what_the_page_shows_and_reparse_to_the_same_rows()
             .unwrap(),
     );
     assert_eq!(own.len(), 4);
+    assert!(
+        own[1..].iter().all(|row| row[6] == "Cora T."),
+        "partners get a first name and an initial, as on their page: {own:?}"
+    );
     let ledger = crate::csv_read::parse_csv(
         &app.get("/partner/exports/ledger.csv")
             .await

@@ -550,6 +550,66 @@ async fn a_run_killed_between_committing_the_payout_and_calling_stripe_is_finish
 }
 
 #[tokio::test]
+async fn a_refund_that_raced_the_preparing_run_is_taken_back_once_the_transfer_goes_out() {
+    let stripe = FakeStripe::start();
+    let app = spawn_with_stripe(&stripe).await;
+    let (partner, _) = paid_partner(&app, &stripe, 2).await;
+    let mut tx = app.pool.begin().await.unwrap();
+    let payee = app::server::db::payouts::payee(&mut tx, partner)
+        .await
+        .unwrap()
+        .unwrap();
+    let app::server::db::payouts::Prepared::Made(..) = app::server::db::payouts::prepare(
+        &mut tx,
+        PayoutType::Commission,
+        &payee,
+        "USD",
+        false,
+        Utc::now(),
+    )
+    .await
+    .unwrap() else {
+        panic!("nothing prepared");
+    };
+    tx.commit().await.unwrap();
+    // On PostgreSQL (read committed) a refund committed beside that transaction does not see its
+    // payout lines, so it rejects the commission as unpaid: that outcome, written as it lands.
+    let (commission, cents): (i64, i64) =
+        sqlx::query_as("SELECT id, amount_cents FROM commissions ORDER BY id LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    sqlx::query("UPDATE payments SET status = 'refunded' WHERE id = (SELECT payment_id FROM commissions WHERE id = $1)")
+        .bind(commission)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE commissions SET status = 'rejected', note = 'Payment refunded' WHERE id = $1",
+    )
+    .bind(commission)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let summary = run(&app, PayoutType::Commission, Utc::now()).await;
+    assert_eq!((summary.prepared, summary.sent), (0, 1));
+    assert_eq!(stripe.transfers().len(), 1);
+    assert_eq!(
+        commission_statuses(&app).await,
+        ["paid", "paid"],
+        "the transfer carried both, so both were paid"
+    );
+    assert_eq!(
+        app.scalar("SELECT CAST(SUM(amount_cents) AS BIGINT) FROM adjustments")
+            .await,
+        -cents,
+        "the refunded one is taken back from the next payout"
+    );
+    assert_reconciled(&app).await;
+}
+
+#[tokio::test]
 async fn two_runs_at_once_pay_once() {
     let stripe = FakeStripe::start();
     let app = spawn_with_stripe(&stripe).await;
@@ -830,6 +890,97 @@ async fn a_fulfillment_run_pays_each_delivered_delivery_once_with_the_simulator(
     let _ = fiona;
 }
 
+/// The rule: a delivery whose payment was refunded before a payout held it is never paid,
+/// and the florist's ledger, totals and "waiting" amount say so instead of promising it.
+#[tokio::test]
+async fn a_delivery_refunded_before_its_payout_is_left_out_and_the_ledger_says_so() {
+    let app = TestApp::spawn().await;
+    let fiona = florist(
+        &app,
+        "fiona@example.com",
+        "Fern & Petal",
+        "fern",
+        &[("Newtown", "Sydney")],
+    )
+    .await;
+    let date = today() + Days::new(5);
+    let kept = paid_delivery(&app, "cora@example.com", "Newtown", date).await;
+    let refunded = paid_delivery(&app, "dan@example.com", "Newtown", date).await;
+    app.delivery_job(at(date - Days::new(4), 9)).await;
+    let st = state(&app);
+    let fiona_user = app
+        .scalar("SELECT id FROM users WHERE email = 'fiona@example.com'")
+        .await;
+    let request = |event: i64| format!("SELECT id FROM delivery_requests WHERE event_id = {event}");
+    let (kept_request, refunded_request) = (
+        app.scalar(&request(kept)).await,
+        app.scalar(&request(refunded)).await,
+    );
+    for id in [kept_request, refunded_request] {
+        let key = app::server::services::deliveries::Key::Owner {
+            id,
+            user_id: fiona_user,
+        };
+        for (action, when) in [("accept", Utc::now()), ("delivered", at(date, 15))] {
+            app::server::services::deliveries::respond(&st, &key, action, "", "", None, when)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+    }
+    // Dan's payment is refunded after the flowers arrived, before any payout.
+    let intent = app
+        .scalar_text(&format!(
+            "SELECT p.stripe_payment_intent_id FROM payments p JOIN events e ON e.order_id = p.order_id WHERE e.id = {refunded}"
+        ))
+        .await;
+    crate::controls::refund(&app, &intent).await;
+
+    app.log_in("fiona@example.com", PASSWORD).await;
+    let (_, before) = app.page("/partner/ledger").await;
+    assert!(
+        before.contains(&format!("Delivery #{refunded_request} not paid")),
+        "{before}"
+    );
+    assert!(before.contains("Not paid: refunded"), "{before}");
+    for (path, fields) in [
+        ("/partner/payouts/onboard", vec![]),
+        (
+            "/partner/payout-setup/simulated/answer",
+            vec![("outcome", "complete")],
+        ),
+    ] {
+        let r = app.submit("/partner/payouts", path, &fields).await;
+        assert!(r.status().is_redirection(), "{path}: {}", r.status());
+    }
+    let pay =
+        |event: i64| format!("SELECT pay_cents FROM delivery_requests WHERE event_id = {event}");
+    let (kept_cents, refunded_cents) = (
+        app.scalar(&pay(kept)).await,
+        app.scalar(&pay(refunded)).await,
+    );
+    let (_, waiting) = app.page("/partner/payouts").await;
+    assert!(
+        waiting.contains(&format!(">{}</dd>", st.money(kept_cents)))
+            && !waiting.contains(&st.money(kept_cents + refunded_cents)),
+        "only the kept delivery waits: {waiting}"
+    );
+    let paid = run(&app, PayoutType::Fulfillment, at(date, 20)).await;
+    assert_eq!((paid.sent, paid.sent_cents), (1, kept_cents));
+    let lines: Vec<Option<i64>> =
+        sqlx::query_scalar("SELECT delivery_request_id FROM payout_items")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        lines,
+        [Some(kept_request)],
+        "the refunded delivery is left out"
+    );
+    crate::controls::assert_ledgers_agree(&app, fiona, "after the run").await;
+    assert_reconciled(&app).await;
+}
+
 /// The operator's view: the demo data has work for a first run; `jobs payouts` prints progress and
 /// a summary, pays once, and refuses a bad type; `admin reconcile` finds the books balanced.
 #[tokio::test]
@@ -867,9 +1018,14 @@ async fn the_payouts_command_pays_the_demo_data_once_and_reconcile_balances() {
             .unwrap()
             .into(),
     );
-    let approved = app::server::services::payouts::approve(&state(&app), &admin, None, Utc::now())
-        .await
-        .unwrap();
+    let approved = app::server::services::payouts::approve(
+        &state(&app),
+        &admin,
+        app::server::services::payouts::Approval::BatchUpTo(i64::MAX),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!((approved.approved, approved.sent), (1, 1));
     let (ok, again, _) = cli(&["jobs", "payouts", "--type", "fulfillment"]);
     assert!(

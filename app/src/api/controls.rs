@@ -18,17 +18,33 @@ pub async fn get_approval_batch() -> Result<ApprovalBatch, AppError> {
     )
 }
 
-/// Approves one payout (`id`), or the whole batch awaiting approval when `id` is absent, and sends
-/// them. Answers what happened.
+/// Approves one payout (`id`), or the batch awaiting approval as the page showed it (`up_to`: its
+/// highest payout id), and sends them. Answers what happened.
 #[server(endpoint = "admin/payouts/approve")]
-pub async fn approve_payouts(#[server(default)] id: Option<i64>) -> Result<String, AppError> {
-    use crate::server::{context, services::payouts};
+pub async fn approve_payouts(
+    #[server(default)] id: Option<i64>,
+    #[server(default)] up_to: Option<i64>,
+) -> Result<String, AppError> {
+    use crate::server::{
+        context,
+        services::payouts::{self, Approval},
+    };
     context::respond(
         async {
             let state = context::app_state()?;
             let actor = context::require_admin_actor()?;
-            let ids = id.map(|id| vec![id]);
-            let done = payouts::approve(&state, &actor, ids.as_deref(), chrono::Utc::now()).await?;
+            let one = id.map(|id| [id]);
+            let which = match (&one, up_to) {
+                (Some(one), _) => Approval::These(one),
+                (None, Some(last)) => Approval::BatchUpTo(last),
+                (None, None) => {
+                    return Err(AppError::field(
+                        "payout",
+                        "Choose at least one payout to approve.",
+                    ));
+                }
+            };
+            let done = payouts::approve(&state, &actor, which, chrono::Utc::now()).await?;
             context::redirect_form_post(&format!(
                 "/admin/payouts/approval?approved={}&sent={}",
                 done.approved, done.sent

@@ -4,6 +4,25 @@
 //! for both (`$1` placeholders, `RETURNING`, `ON CONFLICT`), so every query is tested on both engines.
 //! Timestamps are bound from Rust (UTC), never taken from the database's clock, so tests can set time.
 
+/// SQL: the refunded payments that paid for `r`'s delivery (`r`, a delivery request; the event's
+/// own payment, or the order's for events without one), as `FROM … WHERE …` over `pay`. A delivery
+/// refunded before a payout holds it is never paid: the run, the ledger and every total that says
+/// what waits use this one definition, so they cannot disagree.
+macro_rules! refunded_delivery_payments {
+    () => {
+        "FROM events e JOIN payments pay
+           ON pay.id = e.payment_id OR (e.payment_id IS NULL AND pay.order_id = e.order_id)
+         WHERE e.id = r.event_id AND pay.status = 'refunded'"
+    };
+}
+
+/// SQL: `r`'s delivery was refunded (see [`refunded_delivery_payments`]).
+macro_rules! delivery_refunded {
+    () => {
+        concat!("EXISTS (SELECT 1 ", refunded_delivery_payments!(), ")")
+    };
+}
+
 pub mod adjustments;
 pub mod audit;
 pub mod commissions;

@@ -96,12 +96,14 @@ pub async fn waiting_elsewhere(pool: &Pool, kind: PayoutType) -> sqlx::Result<(i
              FROM commissions c JOIN partners p ON p.id = c.partner_id
              WHERE c.status = 'approved' AND (p.stripe_account_id IS NULL OR p.status <> 'active')"
         }
-        PayoutType::Fulfillment => {
+        PayoutType::Fulfillment => concat!(
             "SELECT COUNT(DISTINCT r.partner_id), CAST(COALESCE(SUM(r.pay_cents), 0) AS BIGINT)
              FROM delivery_requests r JOIN partners p ON p.id = r.partner_id
              WHERE r.status = 'delivered' AND (p.stripe_account_id IS NULL OR p.status <> 'active')
-               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)"
-        }
+               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)
+               AND NOT ",
+            delivery_refunded!()
+        ),
     };
     sqlx::query_as(sql).fetch_one(pool).await
 }
@@ -157,12 +159,14 @@ fn payable_lines(kind: PayoutType) -> &'static [(&'static str, &'static str, Cut
         ],
         PayoutType::Fulfillment => &[(
             "delivery_request_id",
-            "SELECT $1, r.id, r.pay_cents AS amount_cents FROM delivery_requests r JOIN events e ON e.id = r.event_id
-             WHERE r.partner_id = $2 AND r.status = 'delivered'
-               AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)
-               AND NOT EXISTS (SELECT 1 FROM payments pay WHERE pay.status = 'refunded'
-                     AND (pay.id = e.payment_id OR (e.payment_id IS NULL AND pay.order_id = e.order_id)))
-             ORDER BY r.id",
+            concat!(
+                "SELECT $1, r.id, r.pay_cents AS amount_cents FROM delivery_requests r
+                 WHERE r.partner_id = $2 AND r.status = 'delivered'
+                   AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)
+                   AND NOT ",
+                delivery_refunded!(),
+                " ORDER BY r.id"
+            ),
             Cutoff::None,
         )],
     }
@@ -285,7 +289,8 @@ pub async fn find(conn: &mut DbConn, id: i64) -> sqlx::Result<Option<PayoutRow>>
 
 /// Marks an attempt: `processing`, one more attempt, and the time the key was first sent. Only
 /// when nobody else has touched the payout since it was read (`attempts` unchanged): two runs or
-/// an admin's "retry now" never send one payout side by side.
+/// an admin's "retry now" never send one payout side by side. Never a payout an admin holds: a run
+/// works from rows it read minutes earlier, and a hold made since must still stop the send.
 pub async fn claim(
     conn: &mut DbConn,
     id: i64,
@@ -295,7 +300,8 @@ pub async fn claim(
     let done = sqlx::query(
         "UPDATE payouts SET status = 'processing', attempts = attempts + 1,
              first_sent_at = COALESCE(first_sent_at, $3), last_attempt_at = $3, updated_at = $3
-         WHERE id = $1 AND attempts = $2 AND status IN ('pending', 'processing', 'on_hold')",
+         WHERE id = $1 AND attempts = $2 AND status IN ('pending', 'processing', 'on_hold')
+           AND held_by IS NULL",
     )
     .bind(id)
     .bind(attempts_seen)
@@ -327,10 +333,12 @@ pub async fn complete(
         return Ok(false);
     };
     // `partner_id` leads the planner to the partner's own commissions (an index on partner and
-    // status), not to every approved commission of the program.
+    // status), not to every approved commission of the program. Whatever the transfer carried was
+    // paid: that includes a commission rejected meanwhile (on PostgreSQL a refund committed beside
+    // the run's preparing transaction cannot see its lines), which the caller then takes back.
     let paid = sqlx::query(
         "UPDATE commissions SET status = 'paid', updated_at = $2
-         WHERE partner_id = $3 AND status = 'approved'
+         WHERE partner_id = $3 AND status IN ('approved', 'rejected')
            AND id IN (SELECT commission_id FROM payout_items WHERE payout_id = $1 AND live AND commission_id IS NOT NULL)",
     )
     .bind(id)
@@ -434,10 +442,13 @@ pub async fn hold_by_admin(
 }
 
 /// Every payout waiting for approval, oldest first.
-pub async fn awaiting_approval(pool: &Pool) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT id FROM payouts WHERE status = 'awaiting_approval' ORDER BY id")
-        .fetch_all(pool)
-        .await
+pub async fn awaiting_approval(pool: &Pool, up_to: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT id FROM payouts WHERE status = 'awaiting_approval' AND id <= $1 ORDER BY id",
+    )
+    .bind(up_to)
+    .fetch_all(pool)
+    .await
 }
 
 /// Whether a payout nets an adjustment, and whether its partner has an open risk flag.
@@ -729,17 +740,20 @@ pub async fn broken_invariants(pool: &Pool) -> sqlx::Result<Vec<String>> {
 
 /// What waits for the partner's next payouts: approved commissions (in their holding period or
 /// past it; not those a risk review holds, which are never paid while held) and delivered
-/// deliveries that no live payout holds.
+/// deliveries that no live payout holds (not those refunded, which are never paid).
 pub async fn waiting_for_partner(pool: &Pool, partner_id: i64) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
+    sqlx::query_as(concat!(
         "SELECT
             CAST(COALESCE((SELECT SUM(c.amount_cents) FROM commissions c
                  WHERE c.partner_id = $1 AND c.status = 'approved' AND c.risk_flag_id IS NULL
                    AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.commission_id = c.id AND i.live)), 0) AS BIGINT),
             CAST(COALESCE((SELECT SUM(r.pay_cents) FROM delivery_requests r
                  WHERE r.partner_id = $1 AND r.status = 'delivered'
-                   AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)), 0) AS BIGINT)",
-    )
+                   AND NOT EXISTS (SELECT 1 FROM payout_items i WHERE i.delivery_request_id = r.id AND i.live)
+                   AND NOT ",
+        delivery_refunded!(),
+        "), 0) AS BIGINT)"
+    ))
     .bind(partner_id)
     .fetch_one(pool)
     .await

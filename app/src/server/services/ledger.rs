@@ -69,6 +69,7 @@ fn status(
         "delivered" | "adjusted" => Some(match m.payout_id {
             Some(id) => in_payout(id),
             None if m.kind == "adjusted" => "Taken from your next payout".to_owned(),
+            None if m.status.as_deref() == Some("refunded") => "Not paid: refunded".to_owned(),
             None => "Payable".to_owned(),
         }),
         _ => None,
@@ -82,6 +83,10 @@ fn what(m: &Movement) -> String {
         }
         "earned" => format!("Commission #{} earned (referral)", m.ref_id),
         "delivered" => format!("Delivery #{} done", m.ref_id),
+        "unpaid" => format!(
+            "Delivery #{} not paid: the customer's payment was refunded before it was paid out",
+            m.ref_id
+        ),
         "voided" => format!("Commission #{} voided: {}", m.ref_id, m.detail),
         "adjusted" => format!("Taken back: {}", m.detail),
         "paid" => format!("Payout #{} sent", m.ref_id),

@@ -501,22 +501,36 @@ pub async fn set_commission_emails(
 }
 
 /// Keeps `CommissionLine` construction in one place for both audiences.
+/// The referred customer's name as its reader may see it, on pages and in CSVs alike: admins the
+/// whole name; partners a first name and an initial, not who exactly bought what. `None` when the
+/// commission has no customer (a florist's delivery).
+pub fn customer_name(row: &commission_rows::CommissionRow, for_admin: bool) -> Option<String> {
+    let (first, last) = (
+        row.customer_first_name.as_ref()?,
+        row.customer_last_name.as_ref()?,
+    );
+    Some(if for_admin {
+        format!("{first} {last}")
+    } else {
+        format!(
+            "{first} {}.",
+            last.chars().next().map(String::from).unwrap_or_default()
+        )
+    })
+}
+
 pub(crate) fn commission_line(
     row: &commission_rows::CommissionRow,
     state: &AppState,
     for_admin: bool,
 ) -> CommissionLine {
-    let customer = match (&row.customer_first_name, &row.customer_last_name) {
-        (Some(first), Some(last)) if for_admin => format!(
-            "{first} {last} <{}>",
+    let customer = match customer_name(row, for_admin) {
+        Some(name) if for_admin => format!(
+            "{name} <{}>",
             row.customer_email.as_deref().unwrap_or_default()
         ),
-        // Partners see a first name and an initial, not who exactly bought what.
-        (Some(first), Some(last)) => format!(
-            "{first} {}.",
-            last.chars().next().map(String::from).unwrap_or_default()
-        ),
-        _ => "—".to_owned(),
+        Some(name) => name,
+        None => "—".to_owned(),
     };
     CommissionLine {
         id: row.id,

@@ -20,8 +20,19 @@ pub(crate) fn day(state: &AppState, at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// Why a payout did not go out, as its reader may see it: an admin's hold reason is a note for
+/// other admins (it may say "suspected self-referral"), so a partner reads only that it is reviewed.
+pub fn shown_reason(row: &PayoutRow, admin: bool) -> String {
+    if row.held_by.is_some() && !admin {
+        "Under review by our team.".to_owned()
+    } else {
+        row.reason.clone()
+    }
+}
+
 pub(crate) fn listed(state: &AppState, row: PayoutRow, admin: bool) -> PayoutListed {
     let status = PayoutStatus::parse(&row.status);
+    let reason = shown_reason(&row, admin);
     PayoutListed {
         id: row.id,
         kind: PayoutType::parse(&row.payout_type)
@@ -33,7 +44,7 @@ pub(crate) fn listed(state: &AppState, row: PayoutRow, admin: bool) -> PayoutLis
         created: day(state, row.created_at),
         sent: row.completed_at.map(|at| day(state, at)),
         items: row.items,
-        reason: row.reason,
+        reason,
         partner: admin.then_some((row.partner_id, row.business_name)),
         transfer_id: if admin { row.transfer_id } else { None },
     }
@@ -117,9 +128,12 @@ fn line(state: &AppState, item: ItemRow) -> PayoutLine {
     }
 }
 
-/// What a partner can do about a payout that did not go out.
-fn advice(status: Option<PayoutStatus>) -> Option<String> {
+/// What a partner can do about a payout that did not go out (`held`: an admin holds it).
+fn advice(status: Option<PayoutStatus>, held: bool) -> Option<String> {
     match status? {
+        PayoutStatus::OnHold if held => Some(
+            "Our team is reviewing this payout before it is sent; nothing is lost, and there is nothing for you to do.".into(),
+        ),
         PayoutStatus::OnHold => Some(
             "Finish setting up payouts with Stripe (below the list on your payouts page). We send this payout as soon as Stripe can pay you; nothing is lost.".into(),
         ),
@@ -155,10 +169,11 @@ pub async fn detail(
         .map(|item| line(state, item))
         .collect();
     let status = PayoutStatus::parse(&row.status);
+    let held = row.held_by.is_some();
     Ok(PayoutDetail {
         payout: listed(state, row, user.is_admin),
         lines,
-        advice: advice(status),
+        advice: advice(status, held),
     })
 }
 

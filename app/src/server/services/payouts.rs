@@ -660,24 +660,33 @@ pub struct Approved {
     pub sent: u64,
 }
 
+/// Which payouts an admin's approval covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Approval<'a> {
+    /// These payouts (a row's own button).
+    These(&'a [i64]),
+    /// The batch awaiting approval as the admin's page showed it: every one up to this id, so a
+    /// payout a run prepared after the page was drawn is never approved unseen.
+    BatchUpTo(i64),
+}
+
 /// Approves payouts awaiting approval (or held by an admin), each with its audit row, and sends
 /// them at once. Payouts no longer awaiting approval are skipped.
-/// `ids` None: every payout awaiting approval (the whole batch).
 pub async fn approve(
     state: &AppState,
     actor: &Actor,
-    ids: Option<&[i64]>,
+    which: Approval<'_>,
     now: DateTime<Utc>,
 ) -> Result<Approved, AppError> {
     let admin = actor
         .user_id
         .ok_or_else(|| AppError::internal("an approval needs an admin"))?;
-    let all;
-    let ids = match ids {
-        Some(ids) => ids,
-        None => {
-            all = rows::awaiting_approval(&state.db).await?;
-            &all[..]
+    let batch;
+    let ids = match which {
+        Approval::These(ids) => ids,
+        Approval::BatchUpTo(last) => {
+            batch = rows::awaiting_approval(&state.db, last).await?;
+            &batch[..]
         }
     };
     if ids.is_empty() {

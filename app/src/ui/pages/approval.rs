@@ -91,6 +91,8 @@ fn Batch(
     hold: ServerAction<HoldPayout>,
 ) -> impl IntoView {
     let count = batch.lines.len();
+    // "Approve all" covers what this page shows: payouts prepared since wait for the next look.
+    let up_to = batch.lines.iter().map(|l| l.payout.id).max().unwrap_or(0);
     view! {
         {(!batch.approval_on).then(|| view! {
             <p role="status" class="rounded-md border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900" data-testid="approval-off">
@@ -113,6 +115,7 @@ fn Batch(
                         <strong class="tabular-nums" data-testid="batch-total">{batch.total.clone()}</strong>" in all."
                     </p>
                     <ActionForm action=approve>
+                        <input type="hidden" name="up_to" value=up_to />
                         <button type="submit" class=APPROVE data-testid="approve-all">{format!("Approve all {count} payout{}", if count == 1 { "" } else { "s" })}</button>
                     </ActionForm>
                 </div>

@@ -790,48 +790,70 @@ async fn admins_filter_payouts_and_retry_a_held_one() {
     assert_reconciled(&app).await;
 }
 
-/// The florists' weekly run on the offline simulator: a delivered delivery is paid once, at the
-/// order's budget; one not yet delivered waits. Onboarding goes through the simulated page.
-#[tokio::test]
-async fn a_fulfillment_run_pays_each_delivered_delivery_once_with_the_simulator() {
-    let app = TestApp::spawn().await;
+/// Fiona (Fern & Petal, covering Newtown) and a paid Newtown delivery on `date` for each customer,
+/// offered to her by the delivery job. Returns her partner id and each delivery's event and request.
+async fn fiona_with_deliveries(
+    app: &TestApp,
+    customers: &[&str],
+    date: chrono::NaiveDate,
+) -> (i64, Vec<(i64, i64)>) {
     let fiona = florist(
-        &app,
+        app,
         "fiona@example.com",
         "Fern & Petal",
         "fern",
         &[("Newtown", "Sydney")],
     )
     .await;
-    let date = today() + Days::new(5);
-    let delivered = paid_delivery(&app, "cora@example.com", "Newtown", date).await;
-    let undelivered = paid_delivery(&app, "dan@example.com", "Newtown", date + Days::new(1)).await;
+    let mut events = Vec::new();
+    for (i, customer) in customers.iter().enumerate() {
+        events.push(paid_delivery(app, customer, "Newtown", date + Days::new(i as u64)).await);
+    }
     app.delivery_job(at(date - Days::new(4), 9)).await;
-    let request = "SELECT id FROM delivery_requests WHERE event_id = ";
-    let first = app.scalar(&format!("{request}{delivered}")).await;
-    let second = app.scalar(&format!("{request}{undelivered}")).await;
-    let st = state(&app);
-    let fiona_user = app
+    let mut deliveries = Vec::new();
+    for event in events {
+        let request = app
+            .scalar(&format!(
+                "SELECT id FROM delivery_requests WHERE event_id = {event}"
+            ))
+            .await;
+        deliveries.push((event, request));
+    }
+    (fiona, deliveries)
+}
+
+/// Fiona answers her delivery request `id` with each action, at its time.
+async fn fiona_answers(app: &TestApp, id: i64, actions: &[(&str, chrono::DateTime<Utc>)]) {
+    let user_id = app
         .scalar("SELECT id FROM users WHERE email = 'fiona@example.com'")
         .await;
-    for (id, actions) in [
-        (
-            first,
-            vec![("accept", Utc::now()), ("delivered", at(date, 15))],
-        ),
-        (second, vec![("accept", Utc::now())]),
-    ] {
-        let key = app::server::services::deliveries::Key::Owner {
-            id,
-            user_id: fiona_user,
-        };
-        for (action, when) in actions {
-            app::server::services::deliveries::respond(&st, &key, action, "", "", None, when)
-                .await
-                .unwrap()
-                .unwrap();
-        }
+    let key = app::server::services::deliveries::Key::Owner { id, user_id };
+    for (action, when) in actions {
+        app::server::services::deliveries::respond(&state(app), &key, action, "", "", None, *when)
+            .await
+            .unwrap()
+            .unwrap();
     }
+}
+
+/// The florists' weekly run on the offline simulator: a delivered delivery is paid once, at the
+/// order's budget; one not yet delivered waits. Onboarding goes through the simulated page.
+#[tokio::test]
+async fn a_fulfillment_run_pays_each_delivered_delivery_once_with_the_simulator() {
+    let app = TestApp::spawn().await;
+    let date = today() + Days::new(5);
+    let (_, deliveries) =
+        fiona_with_deliveries(&app, &["cora@example.com", "dan@example.com"], date).await;
+    let [(delivered, first), (undelivered, second)] = deliveries[..] else {
+        unreachable!()
+    };
+    fiona_answers(
+        &app,
+        first,
+        &[("accept", Utc::now()), ("delivered", at(date, 15))],
+    )
+    .await;
+    fiona_answers(&app, second, &[("accept", Utc::now())]).await;
     // Marking it delivered delivers the event (the plan's step 5); the other stays scheduled.
     let event_status = |event: i64| format!("SELECT status FROM events WHERE id = {event}");
     assert_eq!(app.scalar_text(&event_status(delivered)).await, "delivered");
@@ -887,7 +909,6 @@ async fn a_fulfillment_run_pays_each_delivered_delivery_once_with_the_simulator(
     let (_, list) = app.page("/partner/payouts").await;
     assert!(list.contains("Deliveries") && list.contains("$75.35") && list.contains("Sent"));
     assert_reconciled(&app).await;
-    let _ = fiona;
 }
 
 /// The rule: a delivery whose payment was refunded before a payout held it is never paid,
@@ -895,38 +916,23 @@ async fn a_fulfillment_run_pays_each_delivered_delivery_once_with_the_simulator(
 #[tokio::test]
 async fn a_delivery_refunded_before_its_payout_is_left_out_and_the_ledger_says_so() {
     let app = TestApp::spawn().await;
-    let fiona = florist(
-        &app,
-        "fiona@example.com",
-        "Fern & Petal",
-        "fern",
-        &[("Newtown", "Sydney")],
-    )
-    .await;
-    let date = today() + Days::new(5);
-    let kept = paid_delivery(&app, "cora@example.com", "Newtown", date).await;
-    let refunded = paid_delivery(&app, "dan@example.com", "Newtown", date).await;
-    app.delivery_job(at(date - Days::new(4), 9)).await;
     let st = state(&app);
-    let fiona_user = app
-        .scalar("SELECT id FROM users WHERE email = 'fiona@example.com'")
-        .await;
-    let request = |event: i64| format!("SELECT id FROM delivery_requests WHERE event_id = {event}");
-    let (kept_request, refunded_request) = (
-        app.scalar(&request(kept)).await,
-        app.scalar(&request(refunded)).await,
-    );
+    let date = today() + Days::new(5);
+    let (fiona, deliveries) =
+        fiona_with_deliveries(&app, &["cora@example.com", "dan@example.com"], date).await;
+    let [(kept, kept_request), (refunded, refunded_request)] = deliveries[..] else {
+        unreachable!()
+    };
     for id in [kept_request, refunded_request] {
-        let key = app::server::services::deliveries::Key::Owner {
+        fiona_answers(
+            &app,
             id,
-            user_id: fiona_user,
-        };
-        for (action, when) in [("accept", Utc::now()), ("delivered", at(date, 15))] {
-            app::server::services::deliveries::respond(&st, &key, action, "", "", None, when)
-                .await
-                .unwrap()
-                .unwrap();
-        }
+            &[
+                ("accept", Utc::now()),
+                ("delivered", at(date + Days::new(1), 15)),
+            ],
+        )
+        .await;
     }
     // Dan's payment is refunded after the flowers arrived, before any payout.
     let intent = app
@@ -965,7 +971,7 @@ async fn a_delivery_refunded_before_its_payout_is_left_out_and_the_ledger_says_s
             && !waiting.contains(&st.money(kept_cents + refunded_cents)),
         "only the kept delivery waits: {waiting}"
     );
-    let paid = run(&app, PayoutType::Fulfillment, at(date, 20)).await;
+    let paid = run(&app, PayoutType::Fulfillment, at(date + Days::new(1), 20)).await;
     assert_eq!((paid.sent, paid.sent_cents), (1, kept_cents));
     let lines: Vec<Option<i64>> =
         sqlx::query_scalar("SELECT delivery_request_id FROM payout_items")

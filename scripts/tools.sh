@@ -5,7 +5,8 @@
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step is stamped with the seconds since the script started, so a log shows where time went.
+step() { printf '\n==> [%s s] %s\n' "$SECONDS" "$*"; }
 
 ensure_build_tools() {
   if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then

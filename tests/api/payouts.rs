@@ -508,18 +508,14 @@ async fn balance_insufficient_fails_releases_the_items_and_a_later_run_pays_them
     assert_reconciled(&app).await;
 }
 
-#[tokio::test]
-async fn a_run_killed_between_committing_the_payout_and_calling_stripe_is_finished_by_the_next() {
-    let stripe = FakeStripe::start();
-    let app = spawn_with_stripe(&stripe).await;
-    let (partner, account) = paid_partner(&app, &stripe, 2).await;
-    // What a run writes before it calls Stripe, and nothing after (the process died there).
+/// Commits what a commission run writes before it calls Stripe (the payout and its lines), and
+/// nothing after. Returns the payout's id, amount and destination account.
+async fn prepare_unsent(app: &TestApp, partner: i64) -> (i64, i64, String) {
     let mut tx = app.pool.begin().await.unwrap();
     let payee = app::server::db::payouts::payee(&mut tx, partner)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(payee.destination, account);
     let app::server::db::payouts::Prepared::Made(id, cents) = app::server::db::payouts::prepare(
         &mut tx,
         PayoutType::Commission,
@@ -533,6 +529,17 @@ async fn a_run_killed_between_committing_the_payout_and_calling_stripe_is_finish
         panic!("nothing prepared");
     };
     tx.commit().await.unwrap();
+    (id, cents, payee.destination)
+}
+
+#[tokio::test]
+async fn a_run_killed_between_committing_the_payout_and_calling_stripe_is_finished_by_the_next() {
+    let stripe = FakeStripe::start();
+    let app = spawn_with_stripe(&stripe).await;
+    let (partner, account) = paid_partner(&app, &stripe, 2).await;
+    // What a run writes before it calls Stripe, and nothing after (the process died there).
+    let (id, cents, destination) = prepare_unsent(&app, partner).await;
+    assert_eq!(destination, account);
     assert_eq!(cents, 1000);
     assert!(stripe.calls("POST", "/v1/transfers").is_empty());
 
@@ -554,24 +561,7 @@ async fn a_refund_that_raced_the_preparing_run_is_taken_back_once_the_transfer_g
     let stripe = FakeStripe::start();
     let app = spawn_with_stripe(&stripe).await;
     let (partner, _) = paid_partner(&app, &stripe, 2).await;
-    let mut tx = app.pool.begin().await.unwrap();
-    let payee = app::server::db::payouts::payee(&mut tx, partner)
-        .await
-        .unwrap()
-        .unwrap();
-    let app::server::db::payouts::Prepared::Made(..) = app::server::db::payouts::prepare(
-        &mut tx,
-        PayoutType::Commission,
-        &payee,
-        "USD",
-        false,
-        Utc::now(),
-    )
-    .await
-    .unwrap() else {
-        panic!("nothing prepared");
-    };
-    tx.commit().await.unwrap();
+    prepare_unsent(&app, partner).await;
     // On PostgreSQL (read committed) a refund committed beside that transaction does not see its
     // payout lines, so it rejects the commission as unpaid: that outcome, written as it lands.
     let (commission, cents): (i64, i64) =
